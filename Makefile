@@ -1,0 +1,34 @@
+# make lab   -> set up .venv (first time only) and start JupyterLab on notebooks/
+# make test  -> set up .venv, then lint, unit tests, doctests and every notebook
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+# JupyterLab refuses to start as root without --allow-root (our machines run as root).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: lab test lint venv clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -c 'import sys; v = sys.version_info[:2]; \
+	  (v == (3, 11)) or print(f"warning: .venv uses Python {v[0]}.{v[1]}; the pins are for 3.11")'
+	$(PIP) install -q -r requirements.txt
+	$(PIP) install -q --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+lab: venv
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/nbstripout --verify notebooks/*.ipynb
+
+test: lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV)

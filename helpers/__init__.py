@@ -1,0 +1,17 @@
+"""Helpers for the *Likelihoods in NumPyro* notebooks.
+
+Importing ``helpers`` does no work: each module is imported on its own, e.g.
+``from helpers.data import simulate_linear``. Nothing here knows about a particular
+notebook.
+
+Modules
+-------
+data         simulated data sets with known truth
+likelihood   per-site log-density accounting and a hand-written Normal log density
+shapes       checks that catch broadcast observed sites (the (N, 1) vs (N,) trap)
+graph        the model graph, with or without Graphviz
+diagnostics  sampler reports (r_hat, ESS, ESS/s, divergences) and interval checks
+session      package versions and quiet imports for the notebooks' first cells
+"""
+
+__all__ = ["data", "likelihood", "shapes", "graph", "diagnostics", "session"]
