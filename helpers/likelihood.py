@@ -11,7 +11,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-__all__ = ["site_role", "site_table", "normal_log_density"]
+__all__ = ["site_role", "trace_table", "site_table", "normal_log_density"]
 
 _LOG_2PI = math.log(2 * math.pi)
 
@@ -36,6 +36,46 @@ def site_role(site):
     if isinstance(site["fn"], Unit):
         return "factor"
     return "likelihood" if site["is_observed"] else "prior"
+
+
+def trace_table(trace):
+    """Tabulate the ``sample`` sites of a ``numpyro.handlers.trace`` trace.
+
+    Parameters
+    ----------
+    trace : dict
+        From ``handlers.trace(handlers.seed(model, key)).get_trace(*args)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per sample site, in execution order: ``site``, ``distribution``,
+        ``observed`` (was a value given with ``obs=``), ``value_shape`` and ``value``
+        (the drawn or observed value, as a NumPy array).
+
+    Examples
+    --------
+    >>> import numpyro, numpyro.distributions as dist
+    >>> def model():
+    ...     numpyro.sample("mu", dist.Normal(0, 1))
+    >>> tr = numpyro.handlers.trace(numpyro.handlers.seed(model, 0)).get_trace()
+    >>> trace_table(tr)[["site", "distribution", "observed"]].values.tolist()
+    [['mu', 'Normal', False]]
+    """
+    import pandas as pd
+
+    rows = [
+        {
+            "site": name,
+            "distribution": type(site["fn"]).__name__,
+            "observed": bool(site["is_observed"]),
+            "value_shape": tuple(jnp.shape(site["value"])),
+            "value": np.asarray(site["value"]),
+        }
+        for name, site in trace.items()
+        if site["type"] == "sample"
+    ]
+    return pd.DataFrame(rows, columns=["site", "distribution", "observed", "value_shape", "value"])
 
 
 def _latent_sites(model, args, kwargs):

@@ -124,3 +124,19 @@ def test_normal_log_density_rejects_nonpositive_sigma(sigma):
 def test_normal_log_density_rejects_bad_shapes():
     with pytest.raises(ValueError, match=r"must broadcast together, got shapes \[\(3,\), \(2,\)"):
         normal_log_density(np.zeros(3), np.zeros(2), 1.0)
+
+
+def test_trace_table_lists_sites_in_order_with_observed_flag():
+    from helpers.likelihood import trace_table
+
+    tr = numpyro.handlers.trace(numpyro.handlers.seed(linear, 3)).get_trace(DATA.X, y=DATA.y)
+    table = trace_table(tr)
+    assert table["site"].tolist() == ["w", "b", "sigma", "y"]
+    assert table["observed"].tolist() == [False, False, False, True]
+    assert table["distribution"].tolist() == ["Normal", "Normal", "Uniform", "Normal"]
+    np.testing.assert_array_equal(table.loc[3, "value"], DATA.y)
+    unobserved = trace_table(
+        numpyro.handlers.trace(numpyro.handlers.seed(linear, 3)).get_trace(DATA.X)
+    )
+    assert not unobserved["observed"].any()
+    assert unobserved.loc[3, "value_shape"] == (20,)
