@@ -137,3 +137,16 @@ def test_precommit_hooks_are_local_and_use_the_venv():
     assert all(repo["repo"] == "local" for repo in config["repos"])
     assert hooks["ruff"]["entry"].startswith(".venv/bin/ruff")
     assert hooks["nbstripout"]["entry"].startswith(".venv/bin/nbstripout")
+
+
+def test_a_failing_notebook_cell_fails_the_run(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("assert x == 2")]
+    nbformat.write(nb, tmp_path / "broken.ipynb")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
+         "--nbval-current-env", "broken.ipynb"],
+        cwd=tmp_path, capture_output=True, text=True,
+    )
+    assert result.returncode == 1, result.stdout
+    assert "1 failed, 1 passed" in result.stdout
