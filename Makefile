@@ -1,5 +1,6 @@
 # make lab   -> set up .venv (first time only) and start JupyterLab on notebooks/
 # make test  -> set up .venv, then lint, unit tests, doctests and every notebook
+# make learner -> learner/NN_x.ipynb: copies with exercise solutions replaced by stubs
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +9,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check
 # JupyterLab refuses to start as root without --allow-root (our machines run as root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test lint venv clean
+.PHONY: lab test lint learner venv clean
 
 venv: $(STAMP)
 
@@ -30,5 +31,13 @@ lint: venv
 test: lint
 	$(BIN)/python -m pytest
 
+learner: venv
+	@mkdir -p learner
+	@for nb in notebooks/*.ipynb; do \
+	  $(BIN)/python -c 'import sys; from helpers.exercises import write_learner_copy as w; \
+	    print(sys.argv[2], w(sys.argv[1], sys.argv[2]), "solutions stubbed")' \
+	    "$$nb" "learner/$$(basename $$nb)"; \
+	done
+
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) learner
