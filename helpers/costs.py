@@ -23,6 +23,9 @@ __all__ = [
 ]
 
 
+_FAST_COMPILE = {"xla_backend_optimization_level": 0, "xla_llvm_disable_expensive_passes": True}
+
+
 def _check_points(points):
     sizes = {name: np.shape(value)[0] if np.ndim(value) else None for name, value in points.items()}
     if not points or None in sizes.values() or len(set(sizes.values())) != 1:
@@ -61,7 +64,9 @@ def _densities(model, points, args, kwargs):
         flat = jax.numpy.concatenate([jax.numpy.ravel(grad[k]) for k in sorted(grad)])
         return log_density(model, args, kwargs, params)[0], energy, flat
 
-    return [np.asarray(v, dtype=np.float64) for v in jax.jit(jax.vmap(at))(points)]
+    # Compiled once and run once: XLA's slower optimisation passes would not pay off.
+    compiled = jax.jit(jax.vmap(at)).lower(points).compile(_FAST_COMPILE)
+    return [np.asarray(v, dtype=np.float64) for v in compiled(points)]
 
 
 def _relative(a, ref):
@@ -89,8 +94,8 @@ def density_differences(models, points, *args, **kwargs):
         One row per model; columns ``log_density``, ``potential_energy`` and
         ``gradient`` hold the largest relative difference from the reference over all
         points (``max |a - ref| / max |ref|``; the gradient is the potential energy's,
-        in unconstrained space). The reference row is 0; ``attrs["reference"]`` holds
-        its values, one row per point.
+        in unconstrained space). The reference row is 0. ``attrs["log_density"]`` holds
+        the log densities themselves: one row per point, one column per model.
 
     Raises
     ------
@@ -127,9 +132,7 @@ def density_differences(models, points, *args, **kwargs):
         for name, v in values.items()
     }
     table = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
-    table.attrs["reference"] = pd.DataFrame(
-        {"log_density": ref[0], "potential_energy": ref[1]}
-    )
+    table.attrs["log_density"] = pd.DataFrame({name: v[0] for name, v in values.items()})
     return table
 
 
@@ -340,19 +343,25 @@ def loo_data_points(log_lik):
 
 
 def _cost_row(model, posterior_samples, rng_key, args, y, site, num_prior_draws):
+    import jax.numpy as jnp
+    from numpyro import handlers
+
     from helpers.graph import model_relations
-    from helpers.likelihood import site_table
+    from helpers.likelihood import site_role
 
     first = {name: value[0] for name, value in posterior_samples.items()}
-    sites = site_table(model, first, *args, y=y).set_index("site")
-    if site not in sites.index:
-        raise ValueError(f"the model has no site {site!r}; its sites are {list(sites.index)}.")
+    tr = handlers.trace(handlers.substitute(handlers.seed(model, 0), data=first)).get_trace(
+        *args, y=y
+    )
+    sites = [k for k, v in tr.items() if v["type"] == "sample"]
+    if site not in sites:
+        raise ValueError(f"the model has no site {site!r}; its sites are {sites}.")
     log_lik = site_log_likelihood(model, posterior_samples, *args, site=site, y=y)
     loo_points, loo_warnings = loo_data_points(log_lik)
     return {
-        "role": sites.loc[site, "role"],
+        "role": site_role(tr[site]),
         "graph_node": model_relations(model, *args, y=y)["sample_dist"][site],
-        "observed_value": sites.loc[site, "value_shape"],
+        "observed_value": tuple(jnp.shape(tr[site]["value"])),
         "prior_predictive": predictive_outcome(
             model, rng_key, *args, site=site, num_samples=num_prior_draws
         ),
@@ -392,7 +401,8 @@ def likelihood_costs(models, posterior_samples, rng_key, *args, y, site="y", num
     pandas.DataFrame
         One row per model, with columns
 
-        - ``role``: the site's role, as :func:`helpers.likelihood.site_table` labels it;
+        - ``role``: the site's role, as :func:`helpers.likelihood.site_table` labels it
+          (:func:`helpers.likelihood.site_role`);
         - ``graph_node``: the distribution the model graph shows for the site;
         - ``observed_value``: shape of the value recorded for the site when the data
           are given (what ArviZ stores as ``observed_data``);

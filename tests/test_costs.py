@@ -96,7 +96,9 @@ def test_factor_equals_observed_site_exactly():
     assert list(table.columns) == ["log_density", "potential_energy", "gradient"]
     assert (table.loc["factor"] == 0).all()
     assert (table < 1e-6).all().all()
-    assert table.attrs["reference"].shape == (3, 2)
+    log_densities = table.attrs["log_density"]
+    assert log_densities.shape == (3, 3) and list(log_densities.columns) == list(table.index)
+    np.testing.assert_allclose(log_densities["summed"], log_densities["obs"], rtol=1e-6)
 
 
 @settings(deadline=None, max_examples=3)
