@@ -11,8 +11,10 @@ likelihood   per-site log-density accounting and a hand-written Normal log densi
 shapes       checks that catch broadcast observed sites (the (N, 1) vs (N,) trap)
 graph        the model graph, with or without Graphviz
 diagnostics  sampler reports (r_hat, ESS, ESS/s, divergences) and interval checks
+costs        what each way of writing a likelihood keeps: density/draw equivalence,
+             predictive, log-likelihood and LOO
 plots        data and predictive-band plots, interval coverage
 session      package versions and quiet imports for the notebooks' first cells
 """
 
-__all__ = ["data", "likelihood", "shapes", "graph", "diagnostics", "plots", "session"]
+__all__ = ["data", "likelihood", "shapes", "graph", "diagnostics", "costs", "plots", "session"]

@@ -78,10 +78,12 @@ def trace_table(trace):
     return pd.DataFrame(rows, columns=["site", "distribution", "observed", "value_shape", "value"])
 
 
-def _latent_sites(model, args, kwargs):
+def _latent_sites(model, params, args, kwargs):
     from numpyro import handlers
 
-    tr = handlers.trace(handlers.seed(model, 0)).get_trace(*args, **kwargs)
+    # Substitute what we have, so sites that cannot be drawn (ImproperUniform) are not.
+    seeded = handlers.substitute(handlers.seed(model, 0), data=params)
+    tr = handlers.trace(seeded).get_trace(*args, **kwargs)
     return [
         name
         for name, site in tr.items()
@@ -90,7 +92,7 @@ def _latent_sites(model, args, kwargs):
 
 
 def _check_params(model, params, args, kwargs):
-    latent = _latent_sites(model, args, kwargs)
+    latent = _latent_sites(model, params, args, kwargs)
     missing = [name for name in latent if name not in params]
     extra = [name for name in params if name not in latent]
     if missing:

@@ -140,3 +140,13 @@ def test_trace_table_lists_sites_in_order_with_observed_flag():
     )
     assert not unobserved["observed"].any()
     assert unobserved.loc[3, "value_shape"] == (20,)
+
+
+def test_site_table_handles_improper_priors():
+    def improper(y):
+        mu = numpyro.sample("mu", dist.ImproperUniform(dist.constraints.real, (), ()))
+        numpyro.sample("y", dist.Normal(mu, 1.0), obs=y)
+
+    table = site_table(improper, {"mu": jnp.array(0.5)}, y=jnp.zeros(3))
+    assert table["role"].tolist() == ["prior", "likelihood"]
+    assert table.loc[0, "log_prob"] == 0.0
