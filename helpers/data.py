@@ -22,6 +22,8 @@ __all__ = [
     "simulate_known_errors",
     "simulate_outliers",
     "simulate_correlated_repeats",
+    "simulate_heteroscedastic",
+    "simulate_x_errors",
 ]
 
 
@@ -253,3 +255,66 @@ def simulate_correlated_repeats(
     y = mean[:, None] + noise
     truth = _truth(weights, b, 1.0, noise_sd=noise_sd, corr=corr, cov=cov)
     return LinearData(X, y, truth)
+
+
+def simulate_heteroscedastic(n=50, weights=(-0.9594,), b=4.294, noise_sd=0.1, growth=0.8,
+                             seed=0):
+    """Simulate linear data whose noise sd grows with the first covariate.
+
+    Point ``i`` has noise ``Normal(0, noise_sd * exp(growth * X[i, 0]))``: the log of
+    the sd is linear in ``x``, ``log sd_i = log(noise_sd) + growth * x_i``.
+
+    Returns
+    -------
+    LinearData
+        ``truth["noise_sd"]`` (the sd at ``x = 0``), ``truth["growth"]``, and
+        ``truth["sd"]``: each point's sd, shape (n,).
+
+    Examples
+    --------
+    >>> d = simulate_heteroscedastic(n=4, growth=0.0)
+    >>> bool((d.truth["sd"] == 0.1).all())
+    True
+    """
+    n = positive_int("n", n)
+    weights = finite_floats("weights", weights)
+    b = finite_float("b", b)
+    noise_sd = positive_float("noise_sd", noise_sd)
+    growth = finite_float("growth", growth)
+    rng = np.random.default_rng(positive_int("seed", seed, minimum=0))
+    X, mean = _linear_mean(rng, n, weights, b, 1.0)
+    sd = noise_sd * np.exp(growth * X[:, 0])
+    y = mean + sd * rng.normal(size=n)
+    return LinearData(X, y, _truth(weights, b, 1.0, noise_sd=noise_sd, growth=growth, sd=sd))
+
+
+def simulate_x_errors(n=50, weight=-0.9594, b=4.294, noise_sd=0.1, x_sd=0.5, seed=0):
+    """Simulate ``y = weight * x + b + noise`` where ``x`` itself is measured with error.
+
+    The true covariate is ``x ~ Normal(0, 1)``; we observe ``x_obs = x + Normal(0, x_sd)``
+    and ``y = weight * x + b + Normal(0, noise_sd)``. Regressing ``y`` on ``x_obs``
+    shrinks the slope towards 0 by the factor ``1 / (1 + x_sd**2)`` (attenuation).
+
+    Returns
+    -------
+    LinearData
+        ``X`` holds the *observed* ``x_obs``, shape (n, 1); ``truth["x_true"]`` the true
+        ``x``, ``truth["x_sd"]`` the known measurement sd of ``x``.
+
+    Examples
+    --------
+    >>> d = simulate_x_errors(n=3)
+    >>> d.X.shape, d.truth["x_true"].shape
+    ((3, 1), (3,))
+    """
+    n = positive_int("n", n)
+    weight, b = finite_float("weight", weight), finite_float("b", b)
+    noise_sd = positive_float("noise_sd", noise_sd)
+    x_sd = positive_float("x_sd", x_sd)
+    rng = np.random.default_rng(positive_int("seed", seed, minimum=0))
+    x_true = rng.normal(size=n)
+    x_obs = x_true + x_sd * rng.normal(size=n)
+    y = weight * x_true + b + noise_sd * rng.normal(size=n)
+    x_true.setflags(write=False)
+    truth = _truth((weight,), b, 1.0, noise_sd=noise_sd, x_sd=x_sd, x_true=x_true)
+    return LinearData(x_obs[:, None], y, truth)
