@@ -1,0 +1,101 @@
+"""ESS per second of the forum model mu = f * (X @ w + b) and of its fixes.
+
+Usage: .venv/bin/python benchmarks/identifiability_fixes.py [repeats]
+
+Data: helpers.data.forum_dataset(2) (two weights, f = 0.534, noise sd 1e-3). Each model is fitted
+with 4 chains run in parallel (numpyro.set_host_device_count(4) on a 2-core machine), 500 warmup
+and 500 draws per chain; the table gives the median over `repeats` fits (default 3) of each
+column of helpers.diagnostics.sampler_report. Compilation is included in the seconds, as a
+learner running a notebook pays it.
+"""
+
+import sys
+
+import numpyro
+
+numpyro.set_host_device_count(4)  # before JAX initialises its CPU backend
+
+import jax.numpy as jnp  # noqa: E402
+import numpyro.distributions as dist  # noqa: E402
+import pandas as pd  # noqa: E402
+from jax import random  # noqa: E402
+from numpyro.infer import MCMC, NUTS  # noqa: E402
+
+from helpers.data import forum_dataset  # noqa: E402
+from helpers.diagnostics import sampler_report, timed_run  # noqa: E402
+
+MCMC_KWARGS = dict(num_warmup=500, num_samples=500, num_chains=4, progress_bar=False)
+
+
+def _weights(X, scale=10.0):
+    return numpyro.sample("w", dist.Normal(0.0, scale).expand([X.shape[1]]).to_event(1))
+
+
+def _likelihood(mu, y):
+    sigma = numpyro.sample("sigma", dist.Uniform(0.0, 10.0))
+    numpyro.sample("y", dist.Normal(mu, sigma), obs=y)
+
+
+def original(X, y=None):
+    w, b = _weights(X), numpyro.sample("b", dist.Normal(0.0, 10.0))
+    f = numpyro.sample("f", dist.Normal(0.0, 2.5))
+    _likelihood(f * (X @ w + b), y)
+
+
+def strong_prior_on_f(X, y=None):
+    w, b = _weights(X), numpyro.sample("b", dist.Normal(0.0, 10.0))
+    f = numpyro.sample("f", dist.Normal(0.5, 0.05))
+    _likelihood(f * (X @ w + b), y)
+
+
+def fix_f_to_one(X, y=None):
+    w, b = _weights(X), numpyro.sample("b", dist.Normal(0.0, 10.0))
+    _likelihood(X @ w + b, y)
+
+
+def sample_products(X, y=None):
+    fw = numpyro.sample("fw", dist.Normal(0.0, 25.0).expand([X.shape[1]]).to_event(1))
+    fb = numpyro.sample("fb", dist.Normal(0.0, 25.0))
+    _likelihood(X @ fw + fb, y)
+
+
+def positive_f_unit_direction(X, y=None):
+    z = numpyro.sample("z", dist.Normal(0.0, 1.0).expand([X.shape[1] + 1]).to_event(1))
+    f = numpyro.sample("f", dist.HalfNormal(25.0))
+    direction = z / jnp.linalg.norm(z)  # (w, b) on the unit sphere: the scale lives in f
+    _likelihood(f * (X @ direction[:-1] + direction[-1]), y)
+
+
+MODELS = {
+    "original f*(Xw+b)": original,
+    "strong prior on f": strong_prior_on_f,
+    "fix f = 1": fix_f_to_one,
+    "sample f*w, f*b": sample_products,
+    "f > 0, |(w, b)| = 1": positive_f_unit_direction,
+}
+
+
+def fit(model, key, data):
+    mcmc = MCMC(NUTS(model), **MCMC_KWARGS)
+    seconds = timed_run(mcmc, key, data.X, y=data.y)
+    names = [n for n in mcmc.get_samples() if n != "z"]  # z's radius is prior-only by design
+    return sampler_report(mcmc, seconds, var_names=names)
+
+
+def main(repeats=3):
+    data = forum_dataset(2)
+    rows = {}
+    for name, model in MODELS.items():
+        runs = [fit(model, random.PRNGKey(r), data) for r in range(repeats)]
+        rows[name] = pd.concat(runs).median()
+        print(f"{name}: done", file=sys.stderr, flush=True)
+    table = pd.DataFrame(rows).T
+    base = table.loc["original f*(Xw+b)", "ess_per_s"]
+    table["ess_per_s_vs_original"] = table["ess_per_s"] / base
+    pd.set_option("display.width", 140)
+    print(f"median over {repeats} fits, {MCMC_KWARGS}")
+    print(table.round(3).to_string())
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)
