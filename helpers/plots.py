@@ -2,7 +2,14 @@
 
 import numpy as np
 
-__all__ = ["plot_data", "plot_predictive", "interval_coverage"]
+__all__ = [
+    "plot_data",
+    "plot_predictive",
+    "interval_coverage",
+    "overlay_product_curve",
+    "plot_rescaling",
+    "rescaling_widget",
+]
 
 
 def _axes(ax):
@@ -110,3 +117,110 @@ def interval_coverage(draws, y, prob=0.9):
     _, draws = _check_draws(y, draws)
     lo, hi = np.quantile(draws, [(1 - prob) / 2, (1 + prob) / 2], axis=0)
     return float(np.mean((y >= lo) & (y <= hi)))
+
+
+def overlay_product_curve(ax, product, label=None, num=400):
+    """Draw the curve ``y = product / x`` across ``ax``'s current x-range.
+
+    On a scatter of ``f`` (x axis) against ``w`` (y axis) it traces every pair with
+    the same ``f * w``: the ridge an unidentified scale leaves in the posterior.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    if not np.isfinite(product):
+        raise ValueError(f"product must be a finite number, got {product!r}.")
+    (x0, x1), ylim = ax.get_xlim(), ax.get_ylim()
+    x = np.linspace(x0, x1, num)
+    x = x[np.abs(x) > 1e-9]
+    ax.plot(x, product / x, color="C3", lw=1.5, label=label or f"f * w = {product:.4g}")
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(*ylim)
+    ax.legend(loc="best", fontsize=8)
+    return ax
+
+
+def _check_rescaling(X, params):
+    X = np.asarray(X)
+    missing = [k for k in ("f", "w", "b") if k not in params]
+    if missing or X.ndim != 2 or np.shape(params.get("w", ()))[-1:] != X.shape[1:]:
+        shapes = {k: np.shape(v) for k, v in params.items()}
+        raise ValueError(
+            "expected X of shape (n, j) and params with 'f', 'w' (shape (j,)) and 'b'; "
+            f"got X {X.shape} and params with shapes {shapes}."
+        )
+    return X
+
+
+def plot_rescaling(X, y, params, scales, axes=None):
+    """Show that ``(c f, w / c, b / c)`` moves the parameters but not the fitted means.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, j)
+    y : array_like, shape (n,)
+    params : dict
+        ``f`` (scalar), ``w`` (shape (j,)) and ``b`` (scalar).
+    scales : sequence of float
+        Non-zero values of ``c``, one bar group and one set of points each.
+    axes : pair of matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    numpy.ndarray of two Axes
+        Left: the parameter values for each ``c``. Right: fitted means against the data;
+        the points for every ``c`` coincide.
+    """
+    import matplotlib.pyplot as plt
+
+    from helpers.identify import rescale
+
+    X = _check_rescaling(X, params)
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(10, 3.5))
+    labels = ["f"] + [f"w[{i}]" for i in range(X.shape[1])] + ["b"]
+    width = 0.8 / max(len(scales), 1)
+    for k, c in enumerate(scales):
+        p = rescale(params, c)
+        values = np.concatenate([[p["f"]], np.ravel(p["w"]), [p["b"]]])
+        axes[0].bar(np.arange(len(labels)) + k * width, values, width, label=f"c = {c:g}")
+        axes[1].scatter(y, p["f"] * (X @ np.asarray(p["w"]) + p["b"]), s=40 - 10 * k,
+                        label=f"c = {c:g}", alpha=0.7)
+    axes[0].set_xticks(np.arange(len(labels)) + width * (len(scales) - 1) / 2, labels)
+    axes[0].axhline(0, color="black", lw=0.5)
+    axes[0].set_title("parameters (c f, w / c, b / c)")
+    axes[1].set_xlabel("observed y")
+    axes[1].set_ylabel("fitted mean f (X w + b)")
+    axes[1].set_title("fitted means: identical for every c")
+    for ax in axes:
+        ax.legend(fontsize=8)
+    return axes
+
+
+def rescaling_widget(X, y, params, c_min=-3.0, c_max=3.0):
+    """A slider for ``c`` that redraws :func:`plot_rescaling`; ``None`` without ipywidgets.
+
+    Without a widget front end (a script, CI, a static HTML export) the returned
+    widget cannot display; keep a static :func:`plot_rescaling` figure beside it.
+
+    Returns
+    -------
+    ipywidgets.interactive or None
+    """
+    try:
+        import ipywidgets
+    except ImportError:
+        return None
+    import matplotlib.pyplot as plt
+
+    _check_rescaling(X, params)
+
+    def draw(c):
+        if abs(c) < 1e-3:
+            c = 1e-3  # c = 0 is not a rescaling
+        plot_rescaling(X, y, params, [1.0, c])
+        plt.show()
+
+    slider = ipywidgets.FloatSlider(value=2.0, min=c_min, max=c_max, step=0.1, description="c")
+    return ipywidgets.interactive(draw, c=slider)

@@ -8,7 +8,14 @@ import pytest  # noqa: E402
 from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from helpers.plots import interval_coverage, plot_data, plot_predictive  # noqa: E402
+from helpers.plots import (  # noqa: E402
+    interval_coverage,
+    overlay_product_curve,
+    plot_data,
+    plot_predictive,
+    plot_rescaling,
+    rescaling_widget,
+)
 
 RNG = np.random.default_rng(1)
 X = np.linspace(-2, 2, 30)
@@ -62,3 +69,44 @@ def test_coverage_matches_prob_for_calibrated_draws(prob):
 def test_coverage_of_too_narrow_draws_is_low():
     rng = np.random.default_rng(0)
     assert interval_coverage(0.1 * rng.normal(size=(2000, 400)), rng.normal(size=400)) < 0.2
+
+
+def test_overlay_product_curve_follows_hyperbola():
+    _, ax = plt.subplots()
+    ax.set_xlim(0.2, 2.0)
+    ax.set_ylim(-10, 0)
+    overlay_product_curve(ax, -2.0)
+    x, y = ax.lines[0].get_data()
+    np.testing.assert_allclose(x * y, -2.0)
+    assert ax.get_xlim() == (0.2, 2.0)
+
+
+def test_overlay_product_curve_rejects_nan():
+    _, ax = plt.subplots()
+    with pytest.raises(ValueError, match="product must be a finite number"):
+        overlay_product_curve(ax, float("nan"))
+
+
+PARAMS = {"f": 0.5, "w": np.array([1.0, -2.0]), "b": 3.0}
+XX = RNG.normal(size=(20, 2))
+YY = 0.5 * (XX @ PARAMS["w"] + 3.0)
+
+
+def test_plot_rescaling_fitted_means_coincide():
+    axes = plot_rescaling(XX, YY, PARAMS, [1.0, -1.0, 4.0])
+    fitted = [np.asarray(c.get_offsets())[:, 1] for c in axes[1].collections]
+    for other in fitted[1:]:
+        np.testing.assert_allclose(other, fitted[0], rtol=1e-10)
+    heights = [bar.get_height() for bar in axes[0].patches]
+    assert heights[:4] == [0.5, 1.0, -2.0, 3.0] and heights[4] == -0.5  # c = -1 flips f
+
+
+def test_plot_rescaling_rejects_mismatched_weights():
+    with pytest.raises(ValueError, match=r"X of shape \(n, j\).*X \(20, 3\)"):
+        plot_rescaling(RNG.normal(size=(20, 3)), YY, PARAMS, [1.0])
+
+
+def test_rescaling_widget_has_a_c_slider():
+    widget = rescaling_widget(XX, YY, PARAMS)
+    slider = widget.children[0]
+    assert slider.description == "c" and slider.min == -3.0 and slider.max == 3.0
