@@ -133,7 +133,7 @@ def overlay_product_curve(ax, product, label=None, num=400):
         raise ValueError(f"product must be a finite number, got {product!r}.")
     (x0, x1), ylim = ax.get_xlim(), ax.get_ylim()
     x = np.linspace(x0, x1, num)
-    x = x[np.abs(x) > 1e-9]
+    x = np.concatenate([x[x < 0], [np.nan], x[x > 0]])  # NaN: no line across x = 0
     ax.plot(x, product / x, color="C3", lw=1.5, label=label or f"f * w = {product:.4g}")
     ax.set_xlim(x0, x1)
     ax.set_ylim(*ylim)

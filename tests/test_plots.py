@@ -77,7 +77,7 @@ def test_overlay_product_curve_follows_hyperbola():
     ax.set_ylim(-10, 0)
     overlay_product_curve(ax, -2.0)
     x, y = ax.lines[0].get_data()
-    np.testing.assert_allclose(x * y, -2.0)
+    np.testing.assert_allclose((x * y)[~np.isnan(x)], -2.0)
     assert ax.get_xlim() == (0.2, 2.0)
 
 
@@ -110,3 +110,11 @@ def test_rescaling_widget_has_a_c_slider():
     widget = rescaling_widget(XX, YY, PARAMS)
     slider = widget.children[0]
     assert slider.description == "c" and slider.min == -3.0 and slider.max == 3.0
+
+
+def test_overlay_product_curve_does_not_join_the_branches():
+    _, ax = plt.subplots()
+    ax.set_xlim(-2.0, 2.0)
+    overlay_product_curve(ax, 1.0)
+    x, _ = ax.lines[0].get_data()
+    assert np.isnan(x).sum() == 1 and not np.any(x[~np.isnan(x)] == 0)
