@@ -182,11 +182,15 @@ def simulate_outliers(
     outlier_frac=0.1,
     outlier_sd=3.0,
     seed=0,
+    outlier_shift=0.0,
 ):
     """Simulate linear data where a fraction of points are gross outliers.
 
     A share ``outlier_frac`` of the points (chosen at random) get extra
-    ``Normal(0, outlier_sd)`` noise on top of ``Normal(0, noise_sd)``.
+    ``Normal(outlier_shift, outlier_sd)`` noise on top of ``Normal(0, noise_sd)``.
+    With the default ``outlier_shift=0`` the outliers scatter both ways; a shift
+    makes them one-sided (a glitch that always reads high), which biases a
+    Normal fit.
 
     Returns
     -------
@@ -204,6 +208,7 @@ def simulate_outliers(
     b = finite_float("b", b)
     noise_sd = positive_float("noise_sd", noise_sd)
     outlier_sd = positive_float("outlier_sd", outlier_sd)
+    outlier_shift = finite_float("outlier_shift", outlier_shift)
     outlier_frac = finite_float("outlier_frac", outlier_frac)
     if not 0 <= outlier_frac <= 1:
         raise ValueError(f"outlier_frac must lie in [0, 1], got {outlier_frac}.")
@@ -211,7 +216,8 @@ def simulate_outliers(
     X, mean = _linear_mean(rng, n, weights, b, 1.0)
     y = mean + noise_sd * rng.normal(size=n)
     outliers = np.sort(rng.choice(n, size=round(outlier_frac * n), replace=False))
-    y[outliers] += outlier_sd * rng.normal(size=outliers.size)
+    y[outliers] += outlier_shift + outlier_sd * rng.normal(size=outliers.size)
+    outliers.setflags(write=False)
     truth = _truth(weights, b, 1.0, noise_sd=noise_sd, outliers=outliers)
     return LinearData(X, y, truth)
 

@@ -87,6 +87,16 @@ def test_outliers_indices_and_clean_points():
     assert len(simulate_outliers(n=10, outlier_frac=0.0).truth["outliers"]) == 0
 
 
+def test_shifted_outliers_are_one_sided():
+    data = simulate_outliers(n=400, outlier_frac=0.2, outlier_sd=1.0, outlier_shift=4.0, seed=1)
+    idx = data.truth["outliers"]
+    shift = data.y[idx] - (data.X[idx] @ data.truth["weights"] + data.truth["b"])
+    np.testing.assert_allclose(shift.mean(), 4.0, atol=0.2)
+    assert shift.min() > 0
+    coef, _ = ols(data.X, data.y)
+    assert coef[1] - 4.294 > 0.6                   # least squares pulled up by ~0.2 * 4
+
+
 def test_correlated_repeats_recover_covariance():
     data = simulate_correlated_repeats(n_units=3000, n_repeats=3, noise_sd=0.2, corr=0.6, seed=1)
     assert data.y.shape == (3000, 3)
@@ -141,6 +151,7 @@ BAD = [
     (simulate_outliers, {"outlier_frac": float("nan")}, "outlier_frac must be a finite"),
     (simulate_outliers, {"noise_sd": 0}, "noise_sd must be > 0"),
     (simulate_outliers, {"outlier_sd": -3}, "outlier_sd must be > 0"),
+    (simulate_outliers, {"outlier_shift": float("inf")}, "outlier_shift must be a finite"),
     (simulate_correlated_repeats, {"n_units": 0}, "n_units must be an integer >= 1"),
     (simulate_correlated_repeats, {"n_repeats": 0}, "n_repeats must be an integer >= 1"),
     (simulate_correlated_repeats, {"corr": 1.0}, "corr must lie in"),
