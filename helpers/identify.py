@@ -7,7 +7,13 @@ the log-likelihood's Hessian (in NumPyro's unconstrained space) is flat.
 
 import numpy as np
 
-__all__ = ["rescale", "rescale_invariance", "observed_log_likelihood", "flat_directions"]
+__all__ = [
+    "rescale",
+    "rescale_invariance",
+    "observed_log_likelihood",
+    "least_squares",
+    "flat_directions",
+]
 
 
 def rescale(params, c, scale_key="f", inverse_keys=("w", "b")):
@@ -94,6 +100,40 @@ def observed_log_likelihood(model, params, *args, **kwargs):
 
     log_probs, trace = compute_log_probs(model, args, kwargs, params)
     return sum(lp for name, lp in log_probs.items() if trace[name]["is_observed"])
+
+
+def least_squares(X, y):
+    """Fit ``y = X w + b`` by least squares: the maximum likelihood of a normal linear model.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, j)
+    y : array_like, shape (n,)
+
+    Returns
+    -------
+    dict
+        ``coef`` (``w`` then ``b``, shape (j + 1,)), ``se`` (their standard errors) and
+        ``sigma`` (the maximum-likelihood noise sd, root mean squared residual).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 3.0], [3.0, 1.0]])
+    >>> least_squares(X, X @ np.array([1.0, -1.0]) + 2.0)["coef"].round(6).tolist()
+    [1.0, -1.0, 2.0]
+    """
+    X, y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    if X.ndim != 2 or y.shape != X.shape[:1] or X.shape[0] <= X.shape[1] + 1:
+        raise ValueError(
+            "expected X of shape (n, j) and y of shape (n,) with n > j + 1 points; got X "
+            f"{X.shape} and y {y.shape}. Pass one row of X per observation."
+        )
+    design = np.column_stack([X, np.ones(len(y))])
+    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+    sigma = float(np.sqrt(np.mean((y - design @ coef) ** 2)))
+    se = sigma * np.sqrt(np.diag(np.linalg.pinv(design.T @ design)))
+    return {"coef": coef, "se": se, "sigma": sigma}
 
 
 def flat_directions(model, params, *args, tol=1e-3, **kwargs):

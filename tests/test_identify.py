@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from helpers.data import forum_dataset
 from helpers.identify import (
     flat_directions,
+    least_squares,
     observed_log_likelihood,
     rescale,
     rescale_invariance,
@@ -33,11 +34,10 @@ def plain(X, y=None):
 
 
 def mle(f=0.534):
-    design = np.column_stack([DATA.X, np.ones(len(DATA.y))])
-    coef = np.linalg.lstsq(design, DATA.y, rcond=None)[0]
-    sigma = np.sqrt(np.mean((DATA.y - design @ coef) ** 2))
+    fit = least_squares(DATA.X, DATA.y)
+    coef = fit["coef"]
     return coef, {"f": jnp.array(f), "w": jnp.array(coef[:2] / f), "b": jnp.array(coef[2] / f),
-                  "sigma": jnp.array(sigma)}
+                  "sigma": jnp.array(fit["sigma"])}
 
 
 def loglik(params):
@@ -118,3 +118,27 @@ def test_flat_directions_names_unused_parameter():
          "ghost": jnp.array(0.0)}
     with pytest.raises(ValueError, match=r"does not depend on \['ghost'\]"):
         flat_directions(unused, p, DATA.X, y=DATA.y)
+
+
+def test_least_squares_recovers_the_products():
+    fit = least_squares(DATA.X, DATA.y)
+    truth = DATA.truth["f"] * np.append(DATA.truth["weights"], DATA.truth["b"])
+    assert np.all(np.abs(fit["coef"] - truth) < 5 * fit["se"])
+    assert 0.5e-3 < fit["sigma"] < 2e-3
+
+
+@settings(deadline=None, max_examples=20)
+@given(st.integers(min_value=0, max_value=10_000))
+def test_least_squares_se_shrinks_with_more_data(seed):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(400, 2))
+    y = X @ np.array([1.0, -2.0]) + 0.5 + rng.normal(size=400)
+    ratio = least_squares(X[:100], y[:100])["se"] / least_squares(X, y)["se"]
+    assert np.all((ratio > 1.3) & (ratio < 3.0))  # about sqrt(4) = 2
+
+
+@pytest.mark.parametrize("X, y", [(np.ones(5), np.ones(5)), (np.ones((5, 2)), np.ones(4)),
+                                  (np.ones((3, 2)), np.ones(3))])
+def test_least_squares_rejects_bad_shapes(X, y):
+    with pytest.raises(ValueError, match="expected X of shape"):
+        least_squares(X, y)
