@@ -150,3 +150,11 @@ def test_a_failing_notebook_cell_fails_the_run(tmp_path):
     )
     assert result.returncode == 1, result.stdout
     assert "1 failed, 1 passed" in result.stdout
+
+
+def test_package_lists_every_module():
+    import helpers
+
+    assert sorted(helpers.__all__) == sorted(p.stem for p in HELPERS)
+    for name in helpers.__all__:
+        assert f"\n{name} " in helpers.__doc__, f"{name} is not described in helpers/__init__.py"
