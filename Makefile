@@ -51,7 +51,7 @@ learner: venv
 	$(BIN)/python tools/learner.py notebooks learner
 
 test-learner: venv
-	$(BIN)/python -m pytest -m learner -p no:nbval tests/test_learner_copies.py
+	$(BIN)/python -m pytest -m learner tests/test_learner_copies.py
 
 test-browser: venv
 	$(BIN)/python tools/browser_test.py

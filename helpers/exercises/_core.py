@@ -73,8 +73,8 @@ def exercise(exercise_id, *, level, title, hints, examples=None):
     ...         raise Wrong(f"expected a sum, got {total}")
     >>> _ = check("00.1", total=11)
     Exercise 00.1 (easy, one plus one): not yet. you joined '1' and '1' as strings
-    >>> _ = check("00.1", total=...)
-    Exercise 00.1 (easy, one plus one): not attempted yet. Replace the `...` stub, then run this cell again.
+    >>> _ = check("00.1", total=...)  # doctest: +ELLIPSIS
+    Exercise 00.1 (easy, one plus one): not attempted yet. Replace the `...` stub, ...
     >>> check("00.1", total=2)
     Exercise 00.1 (easy, one plus one): correct.
     'correct'
