@@ -1,0 +1,126 @@
+"""`make bench`: the collection timed against the forum thread's own fit, in one run.
+
+1. The baseline: benchmarks/thread_baseline.py (the thread's second model and sampler
+   settings) in a fresh process, three times; the median.
+2. Every notebook in a fresh kernel, twice: with an empty JAX compilation cache (cold) and
+   again with the cache it filled (warm). Cold minus warm is the compilation the cache
+   saved: a lower bound on the notebook's compile time.
+3. Notebook 04's recommended parameterization with the baseline's settings (ESS per second
+   against the baseline's), benchmarks/identifiability_fixes.py (1 repeat) and
+   benchmarks/sbc_speed.py (100 replications).
+4. One table of seconds and ratios to the baseline, printed and written to
+   benchmarks/results.md with the CPU, the core count and the package versions.
+
+Usage: python benchmarks/bench.py [--skip-slow]   (--skip-slow: no identifiability/SBC runs)
+Targets (issue 16): collection <= 12x the baseline, no notebook over 3x, the recommended
+parameterization >= 100x the baseline's ESS/s, SBC with vmap >= 20x faster than the loop.
+"""
+
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+PACKAGES = ("jax", "jaxlib", "numpyro", "arviz", "numpy", "scipy")
+
+
+def run_script(*args, env=None):
+    out = subprocess.run([PY, *map(str, args)], cwd=ROOT, env=env, check=True,
+                         capture_output=True, text=True)
+    return out.stdout
+
+
+def baseline(which="thread"):
+    return json.loads(run_script(ROOT / "benchmarks" / "thread_baseline.py", which))
+
+
+def run_notebook(path, cache_dir):
+    os.environ.update(JAX_COMPILATION_CACHE_DIR=str(cache_dir),
+                      JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS="0",
+                      JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES="0")
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    NotebookClient(nb, timeout=900, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    return time.perf_counter() - start
+
+
+def cpu_name():
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def main(skip_slow=False):
+    rows, notes = [], []
+    runs = [baseline() for _ in range(3)]
+    base = statistics.median(r["seconds"] for r in runs)
+    base_ess = statistics.median(r["ess_per_s"] for r in runs)
+    rows.append(("thread's script (baseline, median of 3)", base, None, 1.0))
+    print(f"baseline: {base:.1f} s, ESS/s {base_ess:.3g} "
+          f"(runs: {[round(r['seconds'], 1) for r in runs]})", flush=True)
+
+    total_cold = total_warm = 0.0
+    notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]*.ipynb"))
+    with tempfile.TemporaryDirectory() as cache:
+        for path in notebooks:
+            cold, warm = run_notebook(path, cache), run_notebook(path, cache)
+            total_cold, total_warm = total_cold + cold, total_warm + warm
+            rows.append((path.stem, cold, warm, cold / base))
+            print(f"{path.stem}: cold {cold:.1f} s, warm {warm:.1f} s", flush=True)
+    rows.append(("collection (all notebooks)", total_cold, total_warm, total_cold / base))
+
+    targets = [("collection <= 12x baseline (cold)", total_cold / base, total_cold / base <= 12),
+               ("every notebook <= 3x baseline (cold)", max(r[3] for r in rows[1:-1]),
+                all(r[3] <= 3 for r in rows[1:-1]))]
+    rec = baseline("recommended")
+    ratio = rec["ess_per_s"] / base_ess
+    targets.append(("04's recommended parameterization ESS/s >= 100x baseline's", ratio,
+                    ratio >= 100))
+    notes.append(f"recommended parameterization: {rec['seconds']:.1f} s, min ESS "
+                 f"{rec['min_ess']:.0f}, ESS/s {rec['ess_per_s']:.3g}; baseline ESS/s "
+                 f"{base_ess:.3g} (min ESS {statistics.median(r['min_ess'] for r in runs):.1f})")
+    if not skip_slow:
+        sbc = run_script(ROOT / "benchmarks" / "sbc_speed.py", 100)
+        speedup = float(re.search(r"speed-up[^:]*:\s*([\d.]+)x", sbc).group(1))
+        targets.append(("SBC jit(vmap) >= 20x faster than the MCMC loop", speedup,
+                        speedup >= 20))
+        notes += ["### benchmarks/sbc_speed.py 100", "```", sbc.strip(), "```"]
+        ident = run_script(ROOT / "benchmarks" / "identifiability_fixes.py", 1)
+        notes += ["### benchmarks/identifiability_fixes.py 1", "```", ident.strip(), "```"]
+
+    lines = [
+        "# `make bench` results", "",
+        f"Run on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; CPU: {cpu_name()}, "
+        f"{os.cpu_count()} cores; load average at the end: "
+        f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}.",
+        "Versions: " + ", ".join(f"{p} {version(p)}" for p in PACKAGES) + ".", "",
+        "| what | seconds (cold cache) | seconds (warm cache) | ratio to baseline (cold) |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, cold, warm, r in rows:
+        lines.append(f"| {name} | {cold:.1f} | {'' if warm is None else f'{warm:.1f}'} | "
+                     f"{r:.2f}x |")
+    lines += ["", "| target | measured | met |", "|---|---:|:---:|"]
+    lines += [f"| {t} | {v:.2f} | {'yes' if ok else 'NO'} |" for t, v, ok in targets]
+    lines += ["", *notes, ""]
+    text = "\n".join(lines)
+    (ROOT / "benchmarks" / "results.md").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main(skip_slow="--skip-slow" in sys.argv[1:])
