@@ -21,10 +21,9 @@ import jax.numpy as jnp  # noqa: E402
 import numpyro.distributions as dist  # noqa: E402
 import pandas as pd  # noqa: E402
 from jax import random  # noqa: E402
-from numpyro.infer import MCMC, NUTS  # noqa: E402
 
 from helpers.data import forum_dataset  # noqa: E402
-from helpers.diagnostics import sampler_report, timed_run  # noqa: E402
+from helpers.diagnostics import fit, sampler_report  # noqa: E402
 
 MCMC_KWARGS = dict(num_warmup=500, num_samples=2000, num_chains=4, progress_bar=False)
 
@@ -85,9 +84,8 @@ MODELS = {
 }
 
 
-def fit(model, kwargs, key, data):
-    mcmc = MCMC(NUTS(model), **kwargs)
-    seconds = timed_run(mcmc, key, data.X, y=data.y)
+def report(model, kwargs, key, data):
+    mcmc, _, seconds = fit(model, key, data.X, y=data.y, mcmc_kwargs=kwargs)
     names = [n for n in mcmc.get_samples() if n != "z"]  # z's length is set by its prior alone
     return sampler_report(mcmc, seconds, var_names=names)
 
@@ -96,7 +94,7 @@ def main(repeats=3):
     data = forum_dataset(2)
     rows = {}
     for name, (model, kwargs) in MODELS.items():
-        runs = [fit(model, kwargs, random.PRNGKey(r), data) for r in range(repeats)]
+        runs = [report(model, kwargs, random.PRNGKey(r), data) for r in range(repeats)]
         rows[name] = pd.concat(runs).median()
         print(f"{name}: done", file=sys.stderr, flush=True)
     table = pd.DataFrame(rows).T

@@ -17,11 +17,10 @@ import numpyro.distributions as dist
 import pandas as pd
 from jax import lax, random
 from numpyro.distributions import constraints
-from numpyro.infer import MCMC, NUTS
 
 from helpers.data import forum_dataset
-from helpers.diagnostics import sampler_report, timed_run
-from helpers.likelihood import normal_log_density
+from helpers.diagnostics import fit
+from helpers.noise import normal_log_density
 
 
 def priors(X):
@@ -76,15 +75,15 @@ STYLES = {
 def main(repeats=3):
     data = forum_dataset(1)
     # Warm JAX up once so the first style does not pay the one-time start-up cost.
-    timed_run(MCMC(NUTS(model_obs), num_warmup=10, num_samples=10, progress_bar=False),
-              random.PRNGKey(99), data.X, y=data.y)
+    fit(model_obs, random.PRNGKey(99), data.X, y=data.y,
+        mcmc_kwargs={"num_warmup": 10, "num_samples": 10})
     rows = []
     for name, model in STYLES.items():
         reports = []
         for r in range(repeats):
-            mcmc = MCMC(NUTS(model), num_warmup=500, num_samples=1000, progress_bar=False)
-            seconds = timed_run(mcmc, random.PRNGKey(r), data.X, y=data.y)
-            reports.append(sampler_report(mcmc, seconds, name))
+            run = fit(model, random.PRNGKey(r), data.X, y=data.y, name=name,
+                      mcmc_kwargs={"num_warmup": 500, "num_samples": 1000})
+            reports.append(run.report)
         table = pd.concat(reports)
         rows.append({
             "style": name,

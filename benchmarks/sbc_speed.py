@@ -29,8 +29,8 @@ import pandas as pd
 from jax import random
 from numpyro.infer import MCMC, NUTS, Predictive
 
-from helpers.checks import functional_nuts, rank_uniformity, sbc_ranks
 from helpers.data import simulate_linear
+from helpers.sbc import functional_nuts, rank_uniformity, sbc_ranks
 
 SBC = dict(num_warmup=300, num_samples=495, thinning=5)
 
@@ -74,7 +74,7 @@ def main(R=100):
     _, t_compile = timed(lambda: fit_one(keys[0], X, ys[0], False))
     _, t_jit_loop = timed(lambda: [fit_one(keys[r], X, ys[r], False) for r in range(R)])
 
-    p = rank_uniformity(sbc_ranks(truth, draws))
+    p = rank_uniformity(sbc_ranks(truth, draws), num_draws=SBC["num_samples"] // SBC["thinning"])
     rows = {
         "jit(vmap(fit)), first call": t_vmap,
         "jit(vmap(fit)), second call": t_vmap_again,

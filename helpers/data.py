@@ -2,18 +2,18 @@
 
 Every simulator draws with NumPy's ``default_rng(seed)``, so the data do not depend on
 JAX's precision setting (``numpyro.enable_x64`` changes what ``jax.random`` draws for
-the same key, NumPy's generator does not).
+the same key; NumPy's generator does not). The model behind all of them is the forum's::
 
-The model behind all of them is the one from the forum question::
+    y = f * (X @ w + b) + noise
 
-    y = f * (X @ weights + b) + noise
+``truth`` keys are the site names of the course's models (``w``, ``b``, ``f``,
+``sigma``, ...), so ``truth_in_interval(mcmc.get_samples(), data.truth)`` needs no
+renaming.
 """
 
 from dataclasses import dataclass, field
 
 import numpy as np
-
-from helpers._validate import finite_float, finite_floats, positive_float, positive_int
 
 __all__ = [
     "LinearData",
@@ -26,6 +26,8 @@ __all__ = [
     "simulate_x_errors",
 ]
 
+W, B = (-0.9594,), 4.294  # the forum's slope and intercept
+
 
 @dataclass(frozen=True)
 class LinearData:
@@ -36,13 +38,19 @@ class LinearData:
     X : ndarray, shape (n, j)
         Covariates.
     y : ndarray, shape (n,) or (n, L)
-        Observations: one scalar per row, or ``L`` repeats per row.
+        Observations: one per row, or ``L`` repeats per row.
     truth : dict
-        The parameters used to simulate (``weights``, ``b``, ``f``, noise settings).
+        The values used to simulate, keyed by model site name (see each simulator).
     sigma : ndarray or None, shape (n,)
         Known per-point measurement standard deviations, when the data set has them.
 
     The arrays are read-only, so a notebook cannot change the data behind a later cell.
+
+    Examples
+    --------
+    >>> d = LinearData(np.zeros((3, 1)), np.ones(3))
+    >>> d.n, d.y.flags.writeable
+    (3, False)
     """
 
     X: np.ndarray
@@ -51,9 +59,8 @@ class LinearData:
     sigma: np.ndarray | None = None
 
     def __post_init__(self):
-        for name in ("X", "y", "sigma"):
-            value = getattr(self, name)
-            if value is not None:
+        for value in (self.X, self.y, self.sigma, *self.truth.values()):
+            if isinstance(value, np.ndarray):
                 value.setflags(write=False)
 
     @property
@@ -62,60 +69,57 @@ class LinearData:
         return self.X.shape[0]
 
 
-def _linear_mean(rng, n, weights, b, f):
-    X = rng.normal(size=(n, len(weights)))
-    return X, f * (X @ np.asarray(weights) + b)
+def _linear(rng, n, w, b, f):
+    """Draw ``X ~ Normal(0, 1)`` of shape (n, len(w)); return it, the mean and the truth."""
+    w = np.array(w, dtype=np.float64)  # a copy: LinearData makes it read-only
+    X = rng.normal(size=(n, len(w)))
+    return X, f * (X @ w + b), {"w": w, "b": b, "f": f}
 
 
-def _truth(weights, b, f, **extra):
-    return {"weights": np.asarray(weights), "b": b, "f": f, **extra}
-
-
-def simulate_linear(n=50, weights=(-0.9594,), b=4.294, f=1.0, noise_sd=0.1, seed=0):
-    """Simulate ``y = f * (X @ weights + b) + Normal(0, noise_sd)``.
+def simulate_linear(*, n=50, w=W, b=B, f=1.0, sigma=0.1, seed=0):
+    """Simulate ``y = f * (X @ w + b) + Normal(0, sigma)``.
 
     Parameters
     ----------
     n : int
-        Number of observations, >= 1.
-    weights : sequence of float
-        One weight per column of ``X`` (``X`` has ``len(weights)`` columns).
+        Number of observations.
+    w : sequence of float
+        One weight per column of ``X``.
     b, f : float
         Intercept and overall scale.
-    noise_sd : float
-        Standard deviation of the Gaussian noise, > 0.
+    sigma : float
+        Noise standard deviation.
     seed : int
         Seed for ``numpy.random.default_rng``.
 
     Returns
     -------
     LinearData
-        ``X`` of shape (n, len(weights)), ``y`` of shape (n,), and ``truth``.
+        ``X`` (n, len(w)), ``y`` (n,); ``truth`` keys ``w``, ``b``, ``f``, ``sigma``.
+
+    See Also
+    --------
+    forum_dataset : the forum question's two settings.
 
     Examples
     --------
     >>> data = simulate_linear(n=5, seed=1)
-    >>> data.X.shape, data.y.shape
-    ((5, 1), (5,))
+    >>> data.X.shape, data.y.shape, sorted(data.truth)
+    ((5, 1), (5,), ['b', 'f', 'sigma', 'w'])
     """
-    n = positive_int("n", n)
-    weights = finite_floats("weights", weights)
-    b, f = finite_float("b", b), finite_float("f", f)
-    noise_sd = positive_float("noise_sd", noise_sd)
-    rng = np.random.default_rng(positive_int("seed", seed, minimum=0))
-    X, mean = _linear_mean(rng, n, weights, b, f)
-    y = mean + noise_sd * rng.normal(size=n)
-    return LinearData(X, y, _truth(weights, b, f, noise_sd=noise_sd))
+    rng = np.random.default_rng(seed)
+    X, mean, truth = _linear(rng, n, w, b, f)
+    return LinearData(X, mean + sigma * rng.normal(size=n), {**truth, "sigma": sigma})
 
 
-def forum_dataset(which=1, n=50, seed=0):
+def forum_dataset(which=1, *, n=50, seed=0):
     """The two data sets of the forum question, with NumPy draws.
 
     Parameters
     ----------
     which : {1, 2}
-        1: one weight ``m = -0.9594``, ``b = 4.294``, ``f = 1``, noise sd 0.1.
-        2: two weights ``(m, 10 m)``, ``f = 0.534``, noise sd 1e-3.
+        1: ``w = (-0.9594,)``, ``b = 4.294``, ``f = 1``, ``sigma = 0.1``.
+        2: ``w = (-0.9594, -9.594)``, ``b = 4.294``, ``f = 0.534``, ``sigma = 1e-3``.
     n, seed : int
         Passed to :func:`simulate_linear`.
 
@@ -125,156 +129,108 @@ def forum_dataset(which=1, n=50, seed=0):
 
     Examples
     --------
-    >>> forum_dataset(2).X.shape
-    (50, 2)
+    >>> forum_dataset(2).truth["f"]
+    0.534
     """
-    m, b = -0.9594, 4.294
-    if which == 1:
-        return simulate_linear(n, (m,), b, 1.0, 0.1, seed)
-    if which == 2:
-        return simulate_linear(n, (m, 10 * m), b, 0.534, 1e-3, seed)
-    raise ValueError(f"which must be 1 or 2 (the forum's two data sets), got {which!r}.")
+    settings = {1: {"w": W, "f": 1.0, "sigma": 0.1},
+                2: {"w": (W[0], 10 * W[0]), "f": 0.534, "sigma": 1e-3}}
+    if which not in settings:
+        raise ValueError(f"which must be 1 or 2 (the forum's two data sets), got {which!r}.")
+    return simulate_linear(n=n, b=B, seed=seed, **settings[which])
 
 
-def simulate_known_errors(
-    n=50, weights=(-0.9594,), b=4.294, sigma_range=(0.05, 0.5), extra_sd=0.0, seed=0
-):
+def simulate_known_errors(*, n=50, w=W, b=B, sigma_range=(0.05, 0.5), extra_sd=0.0, seed=0):
     """Simulate data whose points each have a known measurement sd.
 
-    Each point gets ``sigma_i ~ Uniform(*sigma_range)``; the noise is
-    ``Normal(0, sqrt(sigma_i**2 + extra_sd**2))``: known errors plus, when
-    ``extra_sd > 0``, unknown extra scatter added in quadrature.
+    Point ``i`` gets ``sigma_i ~ Uniform(*sigma_range)`` and noise
+    ``Normal(0, sqrt(sigma_i**2 + extra_sd**2))``: known errors plus unknown extra
+    scatter added in quadrature.
 
     Returns
     -------
     LinearData
-        With ``sigma`` of shape (n,) holding the known sds (without ``extra_sd``).
+        ``sigma`` holds the known sds, shape (n,); ``truth`` keys ``w``, ``b``, ``f``
+        and ``tau`` (= ``extra_sd``, the extra-scatter site of the course's model).
 
     Examples
     --------
-    >>> d = simulate_known_errors(n=4)
-    >>> d.sigma.shape
-    (4,)
+    >>> d = simulate_known_errors(n=4, extra_sd=0.3)
+    >>> d.sigma.shape, d.truth["tau"]
+    ((4,), 0.3)
     """
-    n = positive_int("n", n)
-    weights = finite_floats("weights", weights)
-    b = finite_float("b", b)
-    low, high = finite_floats("sigma_range", sigma_range)
-    if not 0 < low <= high:
-        raise ValueError(
-            f"sigma_range must be (low, high) with 0 < low <= high, got {sigma_range!r}."
-        )
-    extra_sd = finite_float("extra_sd", extra_sd)
-    if extra_sd < 0:
-        raise ValueError(f"extra_sd must be >= 0, got {extra_sd}.")
-    rng = np.random.default_rng(positive_int("seed", seed, minimum=0))
-    X, mean = _linear_mean(rng, n, weights, b, 1.0)
-    sigma = rng.uniform(low, high, size=n)
+    rng = np.random.default_rng(seed)
+    X, mean, truth = _linear(rng, n, w, b, 1.0)
+    sigma = rng.uniform(*sigma_range, size=n)
     y = mean + np.sqrt(sigma**2 + extra_sd**2) * rng.normal(size=n)
-    return LinearData(X, y, _truth(weights, b, 1.0, extra_sd=extra_sd), sigma)
+    return LinearData(X, y, {**truth, "tau": extra_sd}, sigma)
 
 
-def simulate_outliers(
-    n=50,
-    weights=(-0.9594,),
-    b=4.294,
-    noise_sd=0.1,
-    outlier_frac=0.1,
-    outlier_sd=3.0,
-    seed=0,
-    outlier_shift=0.0,
-):
-    """Simulate linear data where a fraction of points are gross outliers.
+def simulate_outliers(*, n=50, w=W, b=B, sigma=0.1, outlier_frac=0.1, outlier_sd=3.0,
+                      outlier_shift=0.0, seed=0):
+    """Simulate linear data where a share of the points are gross outliers.
 
     A share ``outlier_frac`` of the points (chosen at random) get extra
-    ``Normal(outlier_shift, outlier_sd)`` noise on top of ``Normal(0, noise_sd)``.
-    With the default ``outlier_shift=0`` the outliers scatter both ways; a shift
-    makes them one-sided (a glitch that always reads high), which biases a
-    Normal fit.
+    ``Normal(outlier_shift, outlier_sd)`` noise on top of ``Normal(0, sigma)``; a
+    non-zero shift makes them one-sided (a glitch that always reads high).
 
     Returns
     -------
     LinearData
-        ``truth["outliers"]`` holds the indices of the outlying points.
+        ``truth`` keys ``w``, ``b``, ``f``, ``sigma`` and ``outliers`` (the indices of
+        the outlying points: data, not a site).
 
     Examples
     --------
-    >>> d = simulate_outliers(n=20, outlier_frac=0.25)
-    >>> len(d.truth["outliers"])
+    >>> simulate_outliers(n=20, outlier_frac=0.25).truth["outliers"].size
     5
     """
-    n = positive_int("n", n)
-    weights = finite_floats("weights", weights)
-    b = finite_float("b", b)
-    noise_sd = positive_float("noise_sd", noise_sd)
-    outlier_sd = positive_float("outlier_sd", outlier_sd)
-    outlier_shift = finite_float("outlier_shift", outlier_shift)
-    outlier_frac = finite_float("outlier_frac", outlier_frac)
-    if not 0 <= outlier_frac <= 1:
-        raise ValueError(f"outlier_frac must lie in [0, 1], got {outlier_frac}.")
-    rng = np.random.default_rng(positive_int("seed", seed, minimum=0))
-    X, mean = _linear_mean(rng, n, weights, b, 1.0)
-    y = mean + noise_sd * rng.normal(size=n)
+    rng = np.random.default_rng(seed)
+    X, mean, truth = _linear(rng, n, w, b, 1.0)
+    y = mean + sigma * rng.normal(size=n)
     outliers = np.sort(rng.choice(n, size=round(outlier_frac * n), replace=False))
     y[outliers] += outlier_shift + outlier_sd * rng.normal(size=outliers.size)
-    outliers.setflags(write=False)
-    truth = _truth(weights, b, 1.0, noise_sd=noise_sd, outliers=outliers)
-    return LinearData(X, y, truth)
+    return LinearData(X, y, {**truth, "sigma": sigma, "outliers": outliers})
 
 
-def simulate_correlated_repeats(
-    n_units=30, n_repeats=3, weights=(-0.9594,), b=4.294, noise_sd=0.1, corr=0.6, seed=0
-):
-    """Simulate ``n_repeats`` correlated measurements of each unit.
+def simulate_correlated_repeats(*, n_units=30, n_repeats=3, w=W, b=B, sigma=0.1, corr=0.6,
+                                seed=0):
+    """Simulate ``n_repeats`` equally correlated measurements of each unit.
 
-    Unit ``i`` has mean ``X[i] @ weights + b``; its ``L = n_repeats`` measurements
-    share that mean and have noise ``MultivariateNormal(0, Sigma)`` with
-    ``Sigma = noise_sd**2 * ((1 - corr) * I + corr * 1 1^T)`` (equal correlation).
+    Unit ``i`` has mean ``X[i] @ w + b``; its measurements have noise
+    ``MultivariateNormal(0, sigma**2 * ((1 - corr) I + corr 1 1^T))``.
 
     Returns
     -------
     LinearData
-        ``y`` of shape (n_units, n_repeats); ``truth["cov"]`` is ``Sigma``.
+        ``y`` of shape (n_units, n_repeats); ``truth`` keys ``w``, ``b``, ``f``,
+        ``sigma``, ``rho`` (= ``corr``, an off-diagonal of the correlation matrix) and
+        ``cov`` (the noise covariance).
 
     Examples
     --------
     >>> simulate_correlated_repeats(n_units=4, n_repeats=2).y.shape
     (4, 2)
     """
-    n_units = positive_int("n_units", n_units)
-    n_repeats = positive_int("n_repeats", n_repeats)
-    weights = finite_floats("weights", weights)
-    b = finite_float("b", b)
-    noise_sd = positive_float("noise_sd", noise_sd)
-    corr = finite_float("corr", corr)
-    low = -1.0 / (n_repeats - 1) if n_repeats > 1 else -1.0
-    if not low < corr < 1:
-        raise ValueError(
-            f"corr must lie in ({low:.3g}, 1) for {n_repeats} repeats to give a "
-            f"positive-definite covariance, got {corr}."
-        )
-    rng = np.random.default_rng(positive_int("seed", seed, minimum=0))
-    X, mean = _linear_mean(rng, n_units, weights, b, 1.0)
+    rng = np.random.default_rng(seed)
+    X, mean, truth = _linear(rng, n_units, w, b, 1.0)
     eye = np.eye(n_repeats)
-    cov = noise_sd**2 * ((1 - corr) * eye + corr * np.ones_like(eye))
-    noise = rng.multivariate_normal(np.zeros(n_repeats), cov, size=n_units)
-    y = mean[:, None] + noise
-    truth = _truth(weights, b, 1.0, noise_sd=noise_sd, corr=corr, cov=cov)
-    return LinearData(X, y, truth)
+    cov = sigma**2 * ((1 - corr) * eye + corr * np.ones_like(eye))
+    y = mean[:, None] + rng.multivariate_normal(np.zeros(n_repeats), cov, size=n_units)
+    return LinearData(X, y, {**truth, "sigma": sigma, "rho": corr, "cov": cov})
 
 
-def simulate_heteroscedastic(n=50, weights=(-0.9594,), b=4.294, noise_sd=0.1, growth=0.8,
-                             seed=0):
+def simulate_heteroscedastic(*, n=50, w=W, b=B, sigma=0.1, growth=0.8, seed=0):
     """Simulate linear data whose noise sd grows with the first covariate.
 
-    Point ``i`` has noise ``Normal(0, noise_sd * exp(growth * X[i, 0]))``: the log of
-    the sd is linear in ``x``, ``log sd_i = log(noise_sd) + growth * x_i``.
+    Point ``i`` has noise sd ``sigma * exp(growth * X[i, 0])``, so
+    ``log sd_i = log(sigma) + growth * x_i``.
 
     Returns
     -------
     LinearData
-        ``truth["noise_sd"]`` (the sd at ``x = 0``), ``truth["growth"]``, and
-        ``truth["sd"]``: each point's sd, shape (n,).
+        ``truth`` keys ``w``, ``b``, ``f``, ``sigma`` (the sd at ``x = 0``),
+        ``log_s0`` (= ``log(sigma)``), ``gamma`` (= ``growth``) and ``sd`` (each point's
+        sd, shape (n,)).
 
     Examples
     --------
@@ -282,45 +238,35 @@ def simulate_heteroscedastic(n=50, weights=(-0.9594,), b=4.294, noise_sd=0.1, gr
     >>> bool((d.truth["sd"] == 0.1).all())
     True
     """
-    n = positive_int("n", n)
-    weights = finite_floats("weights", weights)
-    b = finite_float("b", b)
-    noise_sd = positive_float("noise_sd", noise_sd)
-    growth = finite_float("growth", growth)
-    rng = np.random.default_rng(positive_int("seed", seed, minimum=0))
-    X, mean = _linear_mean(rng, n, weights, b, 1.0)
-    sd = noise_sd * np.exp(growth * X[:, 0])
+    rng = np.random.default_rng(seed)
+    X, mean, truth = _linear(rng, n, w, b, 1.0)
+    sd = sigma * np.exp(growth * X[:, 0])
     y = mean + sd * rng.normal(size=n)
-    return LinearData(X, y, _truth(weights, b, 1.0, noise_sd=noise_sd, growth=growth, sd=sd))
+    extra = {"sigma": sigma, "log_s0": float(np.log(sigma)), "gamma": growth, "sd": sd}
+    return LinearData(X, y, {**truth, **extra})
 
 
-def simulate_x_errors(n=50, weight=-0.9594, b=4.294, noise_sd=0.1, x_sd=0.5, seed=0):
-    """Simulate ``y = weight * x + b + noise`` where ``x`` itself is measured with error.
+def simulate_x_errors(*, n=50, w=W, b=B, sigma=0.1, x_sd=0.5, seed=0):
+    """Simulate ``y = X_true @ w + b + noise`` where ``X`` itself is measured with error.
 
-    The true covariate is ``x ~ Normal(0, 1)``; we observe ``x_obs = x + Normal(0, x_sd)``
-    and ``y = weight * x + b + Normal(0, noise_sd)``. Regressing ``y`` on ``x_obs``
-    shrinks the slope towards 0 by the factor ``1 / (1 + x_sd**2)`` (attenuation).
+    ``X_true ~ Normal(0, 1)``; we observe ``X = X_true + Normal(0, x_sd)`` and
+    ``y = X_true @ w + b + Normal(0, sigma)``. Regressing ``y`` on the observed ``X``
+    shrinks a slope towards 0 by ``1 / (1 + x_sd**2)`` (attenuation).
 
     Returns
     -------
     LinearData
-        ``X`` holds the *observed* ``x_obs``, shape (n, 1); ``truth["x_true"]`` the true
-        ``x``, ``truth["x_sd"]`` the known measurement sd of ``x``.
+        ``X`` holds the *observed* covariates; ``truth`` keys ``w``, ``b``, ``f``,
+        ``sigma``, ``x_true`` (shape (n, len(w))) and ``x_sd`` (data, not sites).
 
     Examples
     --------
     >>> d = simulate_x_errors(n=3)
     >>> d.X.shape, d.truth["x_true"].shape
-    ((3, 1), (3,))
+    ((3, 1), (3, 1))
     """
-    n = positive_int("n", n)
-    weight, b = finite_float("weight", weight), finite_float("b", b)
-    noise_sd = positive_float("noise_sd", noise_sd)
-    x_sd = positive_float("x_sd", x_sd)
-    rng = np.random.default_rng(positive_int("seed", seed, minimum=0))
-    x_true = rng.normal(size=n)
-    x_obs = x_true + x_sd * rng.normal(size=n)
-    y = weight * x_true + b + noise_sd * rng.normal(size=n)
-    x_true.setflags(write=False)
-    truth = _truth((weight,), b, 1.0, noise_sd=noise_sd, x_sd=x_sd, x_true=x_true)
-    return LinearData(x_obs[:, None], y, truth)
+    rng = np.random.default_rng(seed)
+    x_true, mean, truth = _linear(rng, n, w, b, 1.0)
+    x_obs = x_true + x_sd * rng.normal(size=x_true.shape)
+    y = mean + sigma * rng.normal(size=n)
+    return LinearData(x_obs, y, {**truth, "sigma": sigma, "x_true": x_true, "x_sd": x_sd})

@@ -1,76 +1,99 @@
-"""Convergence and recovery checks for MCMC runs, computed with ArviZ.
+"""Fit, time and check MCMC runs: r_hat, ESS, ESS per second, divergences, truth recovery.
 
-``timed_run`` runs an ``MCMC`` object with the extra fields the report needs and
-returns the seconds it took; ``sampler_report`` turns the run into one row (r_hat,
-ESS, ESS per second, divergences, share at maximum tree depth);
-``truth_in_interval`` says whether known parameters fall inside posterior intervals.
+``fit`` runs NUTS with the extra fields ``sampler_report`` needs and returns the MCMC
+object, its one-row report and the seconds it took. ``truth_in_interval`` and
+``interval_coverage`` compare draws with known values.
 """
 
 import time
+from typing import NamedTuple
 
 import numpy as np
 
-from helpers.session import import_arviz
+__all__ = ["fit", "sampler_report", "posterior_float64", "truth_in_interval",
+           "interval_coverage"]
 
-__all__ = [
-    "EXTRA_FIELDS",
-    "timed_run",
-    "posterior_float64",
-    "sampler_report",
-    "truth_in_interval",
-]
-
-#: Extra fields ``sampler_report`` needs from ``mcmc.run``.
 EXTRA_FIELDS = ("diverging", "num_steps")
 
 
-def timed_run(mcmc, rng_key, *args, extra_fields=EXTRA_FIELDS, **kwargs):
-    """Run ``mcmc`` and return the wall-clock seconds, compilation included.
+class Fit(NamedTuple):
+    """Result of :func:`fit`: the ``MCMC`` object, its report row, and the seconds."""
+
+    mcmc: object
+    report: object
+    seconds: float
+
+
+def fit(model, rng_key, *args, mcmc_kwargs=None, nuts_kwargs=None, name=None, **kwargs):
+    """Run NUTS on ``model(*args, **kwargs)``, time it, and report on it.
 
     Parameters
     ----------
-    mcmc : numpyro.infer.MCMC
+    model : callable
     rng_key : jax.Array
     *args, **kwargs
-        Passed to ``mcmc.run`` (the model's arguments).
-    extra_fields : tuple of str
-        Collected during sampling; keep ``EXTRA_FIELDS`` in it for ``sampler_report``.
+        The model's arguments (the data). ``mcmc_kwargs``, ``nuts_kwargs`` and ``name``
+        are the only names this function keeps for itself.
+    mcmc_kwargs : dict, optional
+        For ``numpyro.infer.MCMC``; default ``num_warmup=500, num_samples=1000,
+        progress_bar=False``, overridden key by key.
+    nuts_kwargs : dict, optional
+        For ``numpyro.infer.NUTS`` (e.g. ``target_accept_prob``).
+    name : str, optional
+        Row label of the report.
 
     Returns
     -------
-    float
-        Seconds from the call to the last draw being ready.
+    Fit
+        ``(mcmc, report, seconds)``; ``seconds`` includes compilation.
+
+    See Also
+    --------
+    sampler_report : the report's columns.
+
+    Examples
+    --------
+    >>> import jax, numpyro, numpyro.distributions as dist
+    >>> def m(y=None):
+    ...     mu = numpyro.sample("mu", dist.Normal(0.0, 1.0))
+    ...     numpyro.sample("y", dist.Normal(mu, 1.0), obs=y)
+    >>> mcmc, report, seconds = fit(m, jax.random.PRNGKey(0), y=0.5,
+    ...                             mcmc_kwargs={"num_warmup": 100, "num_samples": 100})
+    >>> mcmc.get_samples()["mu"].shape, list(report.index)
+    ((100,), ['run'])
     """
     import jax
+    from numpyro.infer import MCMC, NUTS
 
+    options = {"num_warmup": 500, "num_samples": 1000, "progress_bar": False,
+               **(mcmc_kwargs or {})}
+    mcmc = MCMC(NUTS(model, **(nuts_kwargs or {})), **options)
     start = time.perf_counter()
-    mcmc.run(rng_key, *args, extra_fields=tuple(extra_fields), **kwargs)
+    mcmc.run(rng_key, *args, extra_fields=EXTRA_FIELDS, **kwargs)
     jax.block_until_ready(mcmc.get_samples())
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    return Fit(mcmc, sampler_report(mcmc, seconds, name=name), seconds)
 
 
 def posterior_float64(mcmc, var_names=None):
-    """Return the posterior draws as an ``(chain, draw, ...)`` dict of float64 arrays.
+    """Return the draws as a dict of float64 arrays of shape ``(chain, draw, ...)``.
 
-    Float32 summaries of draws with a tiny posterior sd are misleading (variance
-    computed at float32 precision), so every summary here is computed in float64.
+    Float32 summaries of draws with a tiny posterior sd are misleading (their variance
+    is computed at float32 precision), so the summaries here are taken in float64.
+
+    Examples
+    --------
+    >>> import jax, numpyro, numpyro.distributions as dist
+    >>> from numpyro.infer import MCMC, NUTS
+    >>> mcmc = MCMC(NUTS(lambda: numpyro.sample("mu", dist.Normal())), num_warmup=10,
+    ...             num_samples=20, progress_bar=False)
+    >>> mcmc.run(jax.random.PRNGKey(0))
+    >>> posterior_float64(mcmc)["mu"].dtype, posterior_float64(mcmc)["mu"].shape
+    (dtype('float64'), (1, 20))
     """
     samples = mcmc.get_samples(group_by_chain=True)
-    names = var_names or list(samples)
-    unknown = [n for n in names if n not in samples]
-    if unknown:
-        raise ValueError(
-            f"var_names {unknown} are not sites of this run; it has {list(samples)}."
-        )
+    names = [var_names] if isinstance(var_names, str) else var_names or list(samples)
     return {n: np.asarray(samples[n], dtype=np.float64) for n in names}
-
-
-def _tree_depth_share(mcmc, num_steps):
-    depth = getattr(mcmc.sampler, "_max_tree_depth", None)
-    if depth is None:
-        return float("nan")
-    depth = depth[-1] if isinstance(depth, tuple) else depth
-    return 100.0 * float(np.mean(num_steps >= 2**depth - 1))
 
 
 def sampler_report(mcmc, seconds, name=None, var_names=None):
@@ -79,103 +102,137 @@ def sampler_report(mcmc, seconds, name=None, var_names=None):
     Parameters
     ----------
     mcmc : numpyro.infer.MCMC
-        Run with ``extra_fields`` containing ``EXTRA_FIELDS`` (``timed_run`` does so).
+        Run with ``extra_fields=("diverging", "num_steps")`` (:func:`fit` does so).
     seconds : float
-        Wall-clock time of the run (from ``timed_run``), > 0.
+        Wall-clock time of the run.
     name : str, optional
-        Row label; defaults to ``"run"``.
-    var_names : list of str, optional
+        Row label; default ``"run"``.
+    var_names : str or list of str, optional
         Sites to summarise; all latent sites by default.
 
     Returns
     -------
     pandas.DataFrame
-        Index ``name``; columns ``r_hat_max``, ``ess_bulk_min``, ``ess_per_s``,
-        ``divergences``, ``pct_max_tree_depth``, ``seconds``. r_hat and ESS are
-        ArviZ's rank-normalised estimators, over every element of every site. A
-        single-chain run is split into its two halves, which are compared as two
-        chains (several chains are the better test).
+        Columns ``r_hat_max`` and ``ess_bulk_min`` (ArviZ's rank-normalised estimators,
+        over every element of every site, in float64), ``ess_per_s``, ``divergences``,
+        ``pct_max_tree_depth`` (percent of draws whose trajectory hit NUTS's maximum
+        tree depth, ``num_steps >= 2**max_tree_depth - 1``) and ``seconds``. A
+        single-chain run is split into two halves, compared as two chains.
 
-    Raises
-    ------
-    ValueError
-        If the run lacks the extra fields or ``seconds`` is not positive.
+    References
+    ----------
+    Vehtari, A. et al. (2021). Rank-normalization, folding, and localization: an improved
+    R-hat for assessing convergence of MCMC. Bayesian Analysis 16(2).
+
+    Examples
+    --------
+    >>> import jax, numpyro, numpyro.distributions as dist
+    >>> from numpyro.infer import MCMC, NUTS
+    >>> mcmc = MCMC(NUTS(lambda: numpyro.sample("mu", dist.Normal())), num_warmup=100,
+    ...             num_samples=200, progress_bar=False)
+    >>> mcmc.run(jax.random.PRNGKey(0), extra_fields=("diverging", "num_steps"))
+    >>> list(sampler_report(mcmc, 1.0).columns)  # doctest: +NORMALIZE_WHITESPACE
+    ['r_hat_max', 'ess_bulk_min', 'ess_per_s', 'divergences', 'pct_max_tree_depth',
+     'seconds']
     """
+    import arviz as az
     import pandas as pd
 
-    az = import_arviz()
     extra = mcmc.get_extra_fields()
-    missing = [f for f in EXTRA_FIELDS if f not in extra]
-    if missing:
+    if not set(EXTRA_FIELDS) <= set(extra):
         raise ValueError(
-            f"the MCMC run has no extra field(s) {missing}. Run it with "
-            "mcmc.run(key, ..., extra_fields=EXTRA_FIELDS) or use timed_run(mcmc, key, ...)."
+            f"the run has extra fields {sorted(extra)}, not {list(EXTRA_FIELDS)}: run it with "
+            'mcmc.run(key, ..., extra_fields=("diverging", "num_steps")) or use fit().'
         )
-    if not seconds > 0:
-        raise ValueError(f"seconds must be > 0 (the run's wall-clock time), got {seconds!r}.")
     draws = posterior_float64(mcmc, var_names)
     if mcmc.num_chains == 1:  # r_hat needs two chains: compare the run's two halves
         half = mcmc.num_samples // 2
         draws = {k: v[:, : 2 * half].reshape(2, half, *v.shape[2:]) for k, v in draws.items()}
     dataset = az.convert_to_dataset(draws)
-    r_hat = float(az.rhat(dataset).to_array().max())
     ess = float(az.ess(dataset, method="bulk").to_array().min())
+    depth = getattr(mcmc.sampler, "_max_tree_depth", 10)  # NUTS keeps it there
+    depth = depth[-1] if isinstance(depth, tuple) else depth  # (warmup, sampling) pair
     row = {
-        "r_hat_max": r_hat,
+        "r_hat_max": float(az.rhat(dataset).to_array().max()),
         "ess_bulk_min": ess,
         "ess_per_s": ess / seconds,
         "divergences": int(np.sum(extra["diverging"])),
-        "pct_max_tree_depth": _tree_depth_share(mcmc, np.asarray(extra["num_steps"])),
+        "pct_max_tree_depth": 100.0 * float(np.mean(extra["num_steps"] >= 2**depth - 1)),
         "seconds": float(seconds),
     }
     return pd.DataFrame([row], index=[name or "run"])
 
 
 def truth_in_interval(samples, truth, prob=0.94):
-    """Check known parameter values against highest-density intervals.
+    """Check known parameter values against highest-density intervals of the draws.
 
     Parameters
     ----------
     samples : dict of array
         Draws by site, leading axis = draws (as ``mcmc.get_samples()`` returns).
     truth : dict
-        True value of each site to check (scalar or array matching one draw).
+        True value by site name, e.g. ``data.truth``. Names that are not in
+        ``samples`` are skipped (a data set records every value that made it; a model
+        may have fewer sites): the ``param`` column shows what was checked.
     prob : float
-        Interval probability, in (0, 1).
+        Interval probability.
 
     Returns
     -------
     pandas.DataFrame
         One row per scalar parameter: ``param``, ``truth``, ``lower``, ``upper``,
-        ``inside`` (bool).
+        ``inside``.
 
     Examples
     --------
-    >>> import numpy as np
     >>> draws = {"mu": np.random.default_rng(0).normal(size=2000)}
-    >>> bool(truth_in_interval(draws, {"mu": 0.0})["inside"].all())
-    True
+    >>> truth_in_interval(draws, {"mu": 0.0, "f": 1.0})[["param", "inside"]].values.tolist()
+    [['mu', True]]
     """
+    import arviz as az
     import pandas as pd
 
-    az = import_arviz()
-    if not 0 < prob < 1:
-        raise ValueError(f"prob must lie in (0, 1), got {prob!r}.")
+    names = [name for name in truth if name in samples]
+    if not names:
+        raise ValueError(f"no name of truth {list(truth)} is a site of samples {list(samples)}.")
     rows = []
-    for name, value in truth.items():
-        if name not in samples:
-            raise ValueError(f"truth names {name!r}, which is not in samples {list(samples)}.")
+    for name in names:
         draws = np.asarray(samples[name], dtype=np.float64)
-        value = np.asarray(value, dtype=np.float64)
-        if draws.shape[1:] != value.shape:
-            raise ValueError(
-                f"truth[{name!r}] has shape {value.shape}, but one draw of {name!r} has "
-                f"shape {draws.shape[1:]}."
-            )
-        flat = draws.reshape(draws.shape[0], -1)
+        value = np.broadcast_to(np.asarray(truth[name], dtype=np.float64), draws.shape[1:])
+        flat = draws.reshape(len(draws), -1)
         for i, v in enumerate(value.ravel()):
             lower, upper = az.hdi(flat[:, i], hdi_prob=prob)
             label = name if value.ndim == 0 else f"{name}[{i}]"
             rows.append({"param": label, "truth": v, "lower": lower, "upper": upper,
                          "inside": bool(lower <= v <= upper)})
     return pd.DataFrame(rows)
+
+
+def interval_coverage(draws, y, prob=0.9):
+    """Share of observations inside the central ``prob`` interval of their predictive draws.
+
+    Parameters
+    ----------
+    draws : array_like, shape (num_draws, n)
+        E.g. ``Predictive(model, samples)(key, X)["y"]``.
+    y : array_like, shape (n,)
+    prob : float
+
+    Returns
+    -------
+    float
+        Near ``prob`` when the predictive distribution fits the data.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> round(interval_coverage(rng.normal(size=(4000, 500)), rng.normal(size=500)), 1)
+    0.9
+    """
+    draws, y = np.asarray(draws), np.asarray(y)
+    if draws.shape[1:] != y.shape:  # a (n, 1) y would compare every point with every column
+        raise ValueError(
+            f"draws must have shape (num_draws, *{y.shape}) to match y, got {draws.shape}."
+        )
+    lo, hi = np.quantile(draws, [(1 - prob) / 2, (1 + prob) / 2], axis=0)
+    return float(np.mean((y >= lo) & (y <= hi)))

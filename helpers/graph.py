@@ -1,104 +1,24 @@
-"""Draw a model's graph, with Graphviz when it is installed and matplotlib when not.
+"""Draw a model's graph with ``numpyro.render_model``, or list its sites when Graphviz is missing.
 
-``numpyro.render_model`` needs the ``graphviz`` Python package *and* Graphviz's
-``dot`` program; without ``dot`` it fails only when the graph is displayed. This
-module checks first and falls back to a plain matplotlib drawing.
+``render_model`` needs Graphviz's ``dot`` program; without it the error would come only
+when the graph is displayed. ``make venv`` links a pip-installed ``dot`` (graphviz-pure)
+into ``.venv/bin`` when the system has none.
 """
 
 import shutil
 
-__all__ = ["has_dot", "model_relations", "draw_matplotlib", "draw_model"]
+__all__ = ["draw_model"]
 
-INSTALL_HINT = (
-    "Graphviz's `dot` was not found, so this is a matplotlib sketch; for the full "
-    "graph install it (Debian/Ubuntu: apt-get install graphviz; conda: conda install "
-    "-c conda-forge graphviz; macOS: brew install graphviz)."
-)
+INSTALL_HINT = ("Graphviz's `dot` is not on PATH, so here are the model's sites as text; for "
+                "the graph install Graphviz (apt-get install graphviz, conda install -c "
+                "conda-forge graphviz, brew install graphviz) or run `make venv`.")
 
 
-def has_dot():
-    """Return True when Graphviz's ``dot`` program is on the PATH."""
-    return shutil.which("dot") is not None
+class _Text(str):
+    """A string that a notebook displays as plain lines, not as a quoted repr."""
 
-
-def model_relations(model, *args, **kwargs):
-    """Return NumPyro's parent/child relations for ``model`` called with the arguments.
-
-    A thin wrapper around ``numpyro.infer.inspect.get_model_relations``; the dict has
-    ``sample_sample`` (each site's parents), ``sample_dist`` and ``observed``.
-    """
-    from numpyro.infer.inspect import get_model_relations
-
-    return get_model_relations(model, model_args=args, model_kwargs=kwargs)
-
-
-def _layers(parents):
-    depth = {}
-
-    def visit(name):
-        if name not in depth:
-            depth[name] = 1 + max((visit(p) for p in parents[name]), default=-1)
-        return depth[name]
-
-    for name in parents:
-        visit(name)
-    layers = {}
-    for name, d in depth.items():
-        layers.setdefault(d, []).append(name)
-    return layers
-
-
-def _positions(parents):
-    layers = _layers(parents)
-    pos = {}
-    for d, names in layers.items():
-        for i, name in enumerate(names):
-            pos[name] = (i - (len(names) - 1) / 2, -d)
-    return pos
-
-
-def draw_matplotlib(relations, ax=None):
-    """Draw the graph in ``relations`` with matplotlib; observed nodes are shaded.
-
-    Parameters
-    ----------
-    relations : dict
-        As returned by :func:`model_relations`.
-    ax : matplotlib.axes.Axes, optional
-        Where to draw; a new figure when omitted.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        With one ``Circle`` patch per site (grey for observed sites) and the site
-        names as texts.
-    """
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Circle
-
-    parents = relations["sample_sample"]
-    observed = set(relations["observed"])
-    pos = _positions(parents)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(1.6 * max(3, len(pos)), 3))
-    for child, ps in parents.items():
-        for p in ps:
-            ax.annotate(
-                "", xy=pos[child], xytext=pos[p],
-                arrowprops={"arrowstyle": "->", "shrinkA": 18, "shrinkB": 18},
-            )
-    for name, (x, y) in pos.items():
-        color = "0.75" if name in observed else "white"
-        ax.add_patch(Circle((x, y), 0.3, facecolor=color, edgecolor="black", gid=name))
-        label = f"{name}\n{relations['sample_dist'].get(name, '')}"
-        ax.text(x, y, label, ha="center", va="center", fontsize=8)
-    xs = [x for x, _ in pos.values()] or [0]
-    ys = [y for _, y in pos.values()] or [0]
-    ax.set_xlim(min(xs) - 0.8, max(xs) + 0.8)
-    ax.set_ylim(min(ys) - 0.8, max(ys) + 0.8)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    return ax
+    def __repr__(self):
+        return str(self)
 
 
 def draw_model(model, *args, **kwargs):
@@ -107,15 +27,15 @@ def draw_model(model, *args, **kwargs):
     Parameters
     ----------
     model : callable
-        A NumPyro model.
     *args, **kwargs
-        Passed to the model (include the observed data so observed nodes are shaded).
+        The model's arguments; pass the observed data so observed nodes are shaded.
 
     Returns
     -------
-    graphviz.Digraph or matplotlib.axes.Axes
-        ``numpyro.render_model``'s graph when ``dot`` is installed; otherwise a
-        matplotlib drawing of the same graph, titled with how to install Graphviz.
+    graphviz.Digraph or str
+        ``numpyro.render_model``'s graph (with distributions) when ``dot`` is on PATH;
+        otherwise one line on installing Graphviz followed by the sites and their
+        shapes from ``numpyro.util.format_shapes``.
 
     Examples
     --------
@@ -123,14 +43,14 @@ def draw_model(model, *args, **kwargs):
     >>> def model(y=None):
     ...     mu = numpyro.sample("mu", dist.Normal(0, 1))
     ...     numpyro.sample("y", dist.Normal(mu, 1), obs=y)
-    >>> graph = draw_model(model, y=0.0)
+    >>> "mu" in str(draw_model(model, y=0.0))
+    True
     """
-    if has_dot():
-        import numpyro
+    import numpyro
+    from numpyro.util import format_shapes
 
-        return numpyro.render_model(
-            model, model_args=args, model_kwargs=kwargs, render_distributions=True
-        )
-    ax = draw_matplotlib(model_relations(model, *args, **kwargs))
-    ax.set_title(INSTALL_HINT, fontsize=7, wrap=True)
-    return ax
+    if shutil.which("dot"):
+        return numpyro.render_model(model, model_args=args, model_kwargs=kwargs,
+                                    render_distributions=True)
+    trace = numpyro.handlers.trace(numpyro.handlers.seed(model, 0)).get_trace(*args, **kwargs)
+    return _Text(f"{INSTALL_HINT}\n{format_shapes(trace)}")

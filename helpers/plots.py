@@ -1,22 +1,29 @@
-"""Plots shared by the notebooks. Each takes an optional ``ax`` and returns the Axes."""
+"""Every figure of the notebooks. Each takes an optional ``ax`` and returns its Axes.
+
+None calls ``plt.show()``; the widgets redraw their figure in place.
+"""
 
 import numpy as np
+
+from helpers.linear import conjugate_linear_posterior
 
 __all__ = [
     "plot_data",
     "plot_predictive",
-    "interval_coverage",
     "overlay_product_curve",
     "plot_rescaling",
     "rescaling_widget",
+    "plot_rank_histogram",
+    "plot_noise_scale",
+    "noise_scale_widget",
 ]
 
 
-def _axes(ax):
+def _axes(ax, figsize=(6, 3.5)):
     if ax is None:
         import matplotlib.pyplot as plt
 
-        _, ax = plt.subplots(figsize=(6, 3.5))
+        _, ax = plt.subplots(figsize=figsize)
     return ax
 
 
@@ -33,28 +40,17 @@ def plot_data(x, y, ax=None, **kwargs):
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> plot_data([0, 1], [1, 2]).get_xlabel()
+    'x'
     """
-    x, y = np.asarray(x), np.asarray(y)
-    if x.shape != y.shape or x.ndim != 1:
-        raise ValueError(
-            f"x and y must both have shape (n,), got {x.shape} and {y.shape}; "
-            "pass one column of X, e.g. X[:, 0], and a flat y."
-        )
     ax = _axes(ax)
     ax.scatter(x, y, **{"color": "black", "s": 12, "label": "data", "zorder": 3, **kwargs})
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     return ax
-
-
-def _check_draws(x, draws):
-    x, draws = np.asarray(x), np.asarray(draws)
-    if x.ndim != 1 or draws.ndim != 2 or draws.shape[1] != x.shape[0]:
-        raise ValueError(
-            f"draws must have shape (num_draws, n) with n = len(x) = {x.shape}, got "
-            f"{draws.shape}. Predictive returns (num_samples, n) for a flat y site."
-        )
-    return x, draws
 
 
 def plot_predictive(x, draws, y=None, prob=0.9, ax=None, label="predictive", color="C0"):
@@ -65,11 +61,11 @@ def plot_predictive(x, draws, y=None, prob=0.9, ax=None, label="predictive", col
     x : array_like, shape (n,)
         One covariate (the x axis).
     draws : array_like, shape (num_draws, n)
-        Draws of y, e.g. ``Predictive(model, ...)(key, X)["y"]``.
+        Draws of y, e.g. ``Predictive(model, samples)(key, X)["y"]``.
     y : array_like, shape (n,), optional
         Observed data, drawn as points on top.
     prob : float
-        Mass of the central band, in (0, 1).
+        Mass of the central band.
     ax : matplotlib.axes.Axes, optional
     label, color : str
         Legend label and colour of the band.
@@ -77,10 +73,16 @@ def plot_predictive(x, draws, y=None, prob=0.9, ax=None, label="predictive", col
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> draws = np.random.default_rng(0).normal(size=(100, 3))
+    >>> len(plot_predictive([0.0, 1.0, 2.0], draws).lines)
+    1
     """
-    x, draws = _check_draws(x, draws)
-    if not 0 < prob < 1:
-        raise ValueError(f"prob must lie in (0, 1), got {prob!r}.")
+    x, draws = np.asarray(x), np.asarray(draws)
+    if draws.shape[1:] != x.shape:  # e.g. (S, n, 1) draws or a transposed array
+        raise ValueError(f"draws must have shape (num_draws, {len(x)}), got {draws.shape}.")
     ax = _axes(ax)
     order = np.argsort(x)
     lo, mid, hi = np.quantile(draws[:, order], [(1 - prob) / 2, 0.5, (1 + prob) / 2], axis=0)
@@ -93,44 +95,23 @@ def plot_predictive(x, draws, y=None, prob=0.9, ax=None, label="predictive", col
     return ax
 
 
-def interval_coverage(draws, y, prob=0.9):
-    """Share of observations inside the central ``prob`` interval of their draws.
-
-    Parameters
-    ----------
-    draws : array_like, shape (num_draws, n)
-    y : array_like, shape (n,)
-    prob : float
-
-    Returns
-    -------
-    float
-        Between 0 and 1; near ``prob`` when the predictive distribution fits.
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(0)
-    >>> round(interval_coverage(rng.normal(size=(4000, 500)), rng.normal(size=500)), 1)
-    0.9
-    """
-    y = np.asarray(y)
-    _, draws = _check_draws(y, draws)
-    lo, hi = np.quantile(draws, [(1 - prob) / 2, (1 + prob) / 2], axis=0)
-    return float(np.mean((y >= lo) & (y <= hi)))
-
-
 def overlay_product_curve(ax, product, label=None, num=400):
-    """Draw the curve ``y = product / x`` across ``ax``'s current x-range.
+    """Draw ``y = product / x`` across ``ax``'s x-range: every pair with the same ``f * w``.
 
-    On a scatter of ``f`` (x axis) against ``w`` (y axis) it traces every pair with
-    the same ``f * w``: the ridge an unidentified scale leaves in the posterior.
+    On a scatter of ``f`` (x axis) against ``w`` (y axis) this is the ridge an
+    unidentified scale leaves in the posterior.
 
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = _axes(None)
+    >>> _ = ax.set_xlim(-2, 2)
+    >>> len(overlay_product_curve(ax, 1.0).lines)
+    1
     """
-    if not np.isfinite(product):
-        raise ValueError(f"product must be a finite number, got {product!r}.")
     (x0, x1), ylim = ax.get_xlim(), ax.get_ylim()
     x = np.linspace(x0, x1, num)
     x = np.concatenate([x[x < 0], [np.nan], x[x > 0]])  # NaN: no line across x = 0
@@ -141,18 +122,6 @@ def overlay_product_curve(ax, product, label=None, num=400):
     return ax
 
 
-def _check_rescaling(X, params):
-    X = np.asarray(X)
-    missing = [k for k in ("f", "w", "b") if k not in params]
-    if missing or X.ndim != 2 or np.shape(params.get("w", ()))[-1:] != X.shape[1:]:
-        shapes = {k: np.shape(v) for k, v in params.items()}
-        raise ValueError(
-            "expected X of shape (n, j) and params with 'f', 'w' (shape (j,)) and 'b'; "
-            f"got X {X.shape} and params with shapes {shapes}."
-        )
-    return X
-
-
 def plot_rescaling(X, y, params, scales, axes=None):
     """Show that ``(c f, w / c, b / c)`` moves the parameters but not the fitted means.
 
@@ -161,66 +130,206 @@ def plot_rescaling(X, y, params, scales, axes=None):
     X : array_like, shape (n, j)
     y : array_like, shape (n,)
     params : dict
-        ``f`` (scalar), ``w`` (shape (j,)) and ``b`` (scalar).
+        ``f`` (scalar), ``w`` (shape (j,)) and ``b`` (scalar), e.g. ``data.truth``.
     scales : sequence of float
-        Non-zero values of ``c``, one bar group and one set of points each.
+        Non-zero values of ``c``.
     axes : pair of matplotlib.axes.Axes, optional
 
     Returns
     -------
     numpy.ndarray of two Axes
-        Left: the parameter values for each ``c``. Right: fitted means against the data;
-        the points for every ``c`` coincide.
+        Left: the parameters for each ``c``. Right: fitted means against the data; the
+        points for every ``c`` coincide.
+
+    Examples
+    --------
+    >>> p = {"f": 1.0, "w": np.array([2.0]), "b": 0.5}
+    >>> len(plot_rescaling(np.ones((3, 1)), np.ones(3), p, [1.0, 2.0]))
+    2
     """
     import matplotlib.pyplot as plt
 
-    from helpers.identify import rescale
-
-    X = _check_rescaling(X, params)
+    X, w = np.asarray(X), np.atleast_1d(params["w"])
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(10, 3.5))
-    labels = ["f"] + [f"w[{i}]" for i in range(X.shape[1])] + ["b"]
-    width = 0.8 / max(len(scales), 1)
+    labels = ["f"] + [f"w[{i}]" for i in range(len(w))] + ["b"]
+    width = 0.8 / len(scales)
     for k, c in enumerate(scales):
-        p = rescale(params, c)
-        values = np.concatenate([[p["f"]], np.ravel(p["w"]), [p["b"]]])
-        axes[0].bar(np.arange(len(labels)) + k * width, values, width, label=f"c = {c:g}")
-        axes[1].scatter(y, p["f"] * (X @ np.asarray(p["w"]) + p["b"]), s=40 - 10 * k,
-                        label=f"c = {c:g}", alpha=0.7)
+        f, wc, b = params["f"] * c, w / c, params["b"] / c
+        axes[0].bar(np.arange(len(labels)) + k * width, [f, *wc, b], width, label=f"c = {c:g}")
+        axes[1].scatter(y, f * (X @ wc + b), s=40 - 10 * k, label=f"c = {c:g}", alpha=0.7)
     axes[0].set_xticks(np.arange(len(labels)) + width * (len(scales) - 1) / 2, labels)
     axes[0].axhline(0, color="black", lw=0.5)
     axes[0].set_title("parameters (c f, w / c, b / c)")
-    axes[1].set_xlabel("observed y")
-    axes[1].set_ylabel("fitted mean f (X w + b)")
-    axes[1].set_title("fitted means: identical for every c")
+    axes[1].set(xlabel="observed y", ylabel="fitted mean f (X w + b)",
+                title="fitted means: identical for every c")
     for ax in axes:
         ax.legend(fontsize=8)
     return axes
 
 
-def rescaling_widget(X, y, params, c_min=-3.0, c_max=3.0):
-    """A slider for ``c`` that redraws :func:`plot_rescaling`; ``None`` without ipywidgets.
+def _slider_figure(draw, slider, figsize):
+    """An ipywidgets box: ``slider`` above a PNG of one figure that ``draw(fig, value)`` redraws."""
+    import io
 
-    Without a widget front end (a script, CI, a static HTML export) the returned
-    widget cannot display; keep a static :func:`plot_rescaling` figure beside it.
+    import ipywidgets
+    from matplotlib.figure import Figure
+
+    fig, image = Figure(figsize=figsize), ipywidgets.Image(format="png")
+
+    def update(change=None):
+        fig.clear()
+        draw(fig, slider.value)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
+        image.value = buffer.getvalue()
+
+    slider.observe(update, names="value")
+    update()
+    return ipywidgets.VBox([slider, image])
+
+
+def rescaling_widget(X, y, params, c_min=-3.0, c_max=3.0):
+    """A slider for ``c`` that redraws :func:`plot_rescaling` for ``c = 1`` and the chosen ``c``.
+
+    Without a widget front end (a script, CI, a static HTML export) the widget shows
+    nothing; keep a static :func:`plot_rescaling` figure beside it.
 
     Returns
     -------
-    ipywidgets.interactive or None
+    ipywidgets.VBox
+
+    Examples
+    --------
+    >>> p = {"f": 1.0, "w": np.array([2.0]), "b": 0.5}
+    >>> type(rescaling_widget(np.ones((3, 1)), np.ones(3), p)).__name__
+    'VBox'
     """
-    try:
-        import ipywidgets
-    except ImportError:
-        return None
-    import matplotlib.pyplot as plt
+    import ipywidgets
 
-    _check_rescaling(X, params)
-
-    def draw(c):
-        if abs(c) < 1e-3:
-            c = 1e-3  # c = 0 is not a rescaling
-        plot_rescaling(X, y, params, [1.0, c])
-        plt.show()
+    def draw(fig, c):
+        c = c if abs(c) >= 1e-3 else 1e-3  # c = 0 is not a rescaling
+        plot_rescaling(X, y, params, [1.0, c], axes=fig.subplots(1, 2))
 
     slider = ipywidgets.FloatSlider(value=2.0, min=c_min, max=c_max, step=0.1, description="c")
-    return ipywidgets.interactive(draw, c=slider)
+    return _slider_figure(draw, slider, (10, 3.5))
+
+
+def plot_rank_histogram(ranks, num_draws, bins=10, prob=0.99, ax=None, **kwargs):
+    """Histogram of SBC ranks over the band each bin count of uniform ranks stays in.
+
+    Parameters
+    ----------
+    ranks : array_like of int, shape (R,)
+        One column of :func:`helpers.sbc.sbc_ranks`.
+    num_draws : int
+        L, the number of posterior draws per replication (ranks lie in ``0..L``).
+    bins : int
+    prob : float
+        Each bin count of uniform ranks lies in its grey band with this probability
+        (the central interval of Binomial(R, the bin's share of ranks)).
+    ax : matplotlib.axes.Axes, optional
+    **kwargs
+        Passed to ``ax.bar``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    References
+    ----------
+    Talts et al. (2018), arXiv:1804.06788, section 4.1.
+
+    Examples
+    --------
+    >>> ax = plot_rank_histogram(np.arange(100), num_draws=99)
+    >>> [p.get_height() for p in ax.patches[-10:]] == [10] * 10
+    True
+    """
+    from scipy import stats
+
+    ranks = np.asarray(ranks)
+    counts = np.bincount(ranks * bins // (num_draws + 1), minlength=bins)
+    share = np.bincount(np.arange(num_draws + 1) * bins // (num_draws + 1)) / (num_draws + 1)
+    lo, hi = stats.binom(len(ranks), share).interval(prob)
+    ax = _axes(ax)
+    ax.bar(np.arange(bins), hi - lo, bottom=lo, width=1.0, color="0.85",
+           label=f"uniform: {prob:.0%} band")
+    ax.bar(np.arange(bins), counts, width=0.7, **{"color": "C0", **kwargs})
+    ax.set_xlabel(f"rank bin (of {num_draws + 1} ranks)")
+    ax.set_ylabel("replications")
+    return ax
+
+
+def plot_noise_scale(X, y, sd, prior_sd, ax=None):
+    """Posterior of the first weight ``w[0]`` when the noise sd is *assumed* to be ``sd``.
+
+    With the noise sd fixed, the posterior of ``(w, b)`` under Normal(0, ``prior_sd``)
+    priors is exact (:func:`helpers.linear.conjugate_linear_posterior`): its width
+    follows the assumed sd, not the data's real scatter.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, j)
+    y : array_like, shape (n,)
+    sd : float or sequence of float
+        Assumed noise sd(s); one curve each.
+    prior_sd : float
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One posterior density per ``sd``, labelled with its posterior sd.
+
+    Examples
+    --------
+    >>> data_X, data_y = np.arange(5.0)[:, None], np.arange(5.0)
+    >>> len(plot_noise_scale(data_X, data_y, [0.1, 1.0], prior_sd=10.0).lines)
+    2
+    """
+    from scipy import stats
+
+    ax = _axes(ax)
+    posts = [conjugate_linear_posterior(X, y, prior_sd, s) for s in np.atleast_1d(sd)]
+    centre, widest = posts[0][0][0], max(np.sqrt(cov[0, 0]) for _, cov in posts)
+    grid = np.linspace(centre - 4 * widest, centre + 4 * widest, 400)
+    for s, (mean, cov) in zip(np.atleast_1d(sd), posts, strict=True):
+        post_sd = np.sqrt(cov[0, 0])
+        ax.plot(grid, stats.norm.pdf(grid, mean[0], post_sd),
+                label=f"assumed noise sd {s:g}: posterior sd of w[0] = {post_sd:.2g}")
+    ax.set(xlabel="w[0]", ylabel="posterior density")
+    ax.legend(loc="upper right", fontsize=8)
+    return ax
+
+
+def noise_scale_widget(X, y, sds, prior_sd):
+    """A slider over the assumed noise sds ``sds`` that redraws :func:`plot_noise_scale`.
+
+    Each position is a closed-form posterior, so the figure follows the slider at once.
+    The x-range stays fixed (set by the largest sd) so the width change is visible.
+    Without a widget front end the widget shows nothing; keep a static
+    ``plot_noise_scale(X, y, sds, prior_sd)`` figure beside it.
+
+    Returns
+    -------
+    ipywidgets.VBox
+
+    Examples
+    --------
+    >>> data_X, data_y = np.arange(5.0)[:, None], np.arange(5.0)
+    >>> type(noise_scale_widget(data_X, data_y, [0.1, 1.0], prior_sd=10.0)).__name__
+    'VBox'
+    """
+    import ipywidgets
+
+    mean, cov = conjugate_linear_posterior(X, y, prior_sd, max(sds))
+    xlim = mean[0] - 4 * np.sqrt(cov[0, 0]), mean[0] + 4 * np.sqrt(cov[0, 0])
+
+    def draw(fig, sd):
+        ax = plot_noise_scale(X, y, sd, prior_sd, ax=fig.subplots())
+        ax.set_xlim(xlim)
+
+    slider = ipywidgets.SelectionSlider(options=list(sds), value=sds[len(sds) // 2],
+                                        description="noise sd")
+    return _slider_figure(draw, slider, (6, 3.5))

@@ -1,67 +1,39 @@
-"""Set-up helpers for a notebook's first cells: quiet imports and package versions.
+"""The last cell of every notebook: which versions produced these outputs."""
 
-Nothing here runs at import; each function does what it says only when called.
-"""
-
-import importlib
 import platform
-import warnings
+from importlib import metadata
 
-__all__ = ["import_arviz", "versions"]
+__all__ = ["versions"]
 
-DEFAULT_PACKAGES = ("jax", "jaxlib", "numpyro", "arviz", "numpy", "scipy", "matplotlib")
-
-
-def import_arviz():
-    """Import and return ``arviz`` without its once-a-day refactor notice.
-
-    ArviZ 0.23.4 emits a ``FutureWarning`` ("ArviZ is undergoing a major refactor")
-    on the first import of each day. It says nothing about the reader's code, so the
-    notebooks silence that one warning, and only during the import.
-
-    Returns
-    -------
-    module
-        The ``arviz`` module.
-
-    Examples
-    --------
-    >>> az = import_arviz()
-    >>> az.__name__
-    'arviz'
-    """
-    with warnings.catch_warnings():
-        warnings.filterwarnings(
-            "ignore", message=r"\s*ArviZ is undergoing", category=FutureWarning
-        )
-        return importlib.import_module("arviz")
+PACKAGES = ("jax", "jaxlib", "numpyro", "arviz", "numpy", "scipy", "pandas", "matplotlib")
 
 
-def versions(packages=DEFAULT_PACKAGES):
-    """Return the Python version and each package's ``__version__``.
+def versions(packages=PACKAGES):
+    """Return the Python version and each installed package's version.
+
+    Read from the installed distributions' metadata, so nothing is imported.
 
     Parameters
     ----------
     packages : sequence of str
-        Importable module names.
+        Distribution names as pip knows them.
 
     Returns
     -------
     dict
-        ``{"python": "3.11.7", "jax": "0.10.2", ...}``; a package that is not
-        installed maps to ``"not installed"``.
+        ``{"python": "3.11.7", "jax": "0.10.2", ...}``; a package that is not installed
+        maps to ``"not installed"``.
 
     Examples
     --------
-    >>> versions(["numpy"])["numpy"] != "not installed"
+    >>> import numpy
+    >>> versions(["numpy"])["numpy"] == numpy.__version__
     True
     """
     out = {"python": platform.python_version()}
     for name in packages:
         try:
-            module = import_arviz() if name == "arviz" else importlib.import_module(name)
-        except ImportError:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
             out[name] = "not installed"
-        else:
-            out[name] = getattr(module, "__version__", "unknown")
     return out
