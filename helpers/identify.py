@@ -1,62 +1,41 @@
 """Find what a likelihood cannot tell apart.
 
 ``rescale_invariance`` evaluates a log-likelihood along the rescaling
-``(f, w, b) -> (c f, w / c, b / c)``; ``flat_directions`` finds the directions in which
-the log-likelihood's Hessian (in NumPyro's unconstrained space) is flat.
+``(f, w, b) -> (c f, w / c, b / c)``; ``flat_directions`` maximises a model's
+log-likelihood and reads the flat directions off the Hessian's eigenvectors there.
 """
 
 import numpy as np
 
-__all__ = [
-    "rescale",
-    "rescale_invariance",
-    "observed_log_likelihood",
-    "least_squares",
-    "flat_directions",
-]
+__all__ = ["rescale", "rescale_invariance", "observed_log_likelihood", "flat_directions"]
 
 
-def rescale(params, c, scale_key="f", inverse_keys=("w", "b")):
-    """Return ``params`` with ``params[scale_key] * c`` and each inverse key divided by ``c``.
+def rescale(params, c):
+    """Return ``params`` with ``f`` multiplied by ``c`` and ``w``, ``b`` divided by it.
 
-    Raises
-    ------
-    ValueError
-        If ``c`` is 0 or not finite, or a key is missing from ``params``.
+    ``f * (X @ w + b)`` is unchanged, so the likelihood of ``mu = f * (X w + b)`` is too.
 
     Examples
     --------
-    >>> rescale({"f": 1.0, "w": 2.0, "b": 4.0}, 2.0)
-    {'f': 2.0, 'w': 1.0, 'b': 2.0}
+    >>> rescale({"f": 1.0, "w": 2.0, "b": 4.0, "sigma": 0.1}, 2.0)
+    {'f': 2.0, 'w': 1.0, 'b': 2.0, 'sigma': 0.1}
     """
     if not np.isfinite(c) or c == 0:
         raise ValueError(f"each scale c must be finite and non-zero, got {c!r}.")
-    missing = [k for k in (scale_key, *inverse_keys) if k not in params]
-    if missing:
-        raise ValueError(
-            f"params has no {missing}; it has {list(params)}. Name the keys with "
-            "scale_key= and inverse_keys=."
-        )
-    out = dict(params)
-    out[scale_key] = params[scale_key] * c
-    for key in inverse_keys:
-        out[key] = params[key] / c
-    return out
+    return {**params, "f": params["f"] * c, "w": params["w"] / c, "b": params["b"] / c}
 
 
-def rescale_invariance(loglik_fn, params, scales, scale_key="f", inverse_keys=("w", "b")):
-    """Evaluate ``loglik_fn`` at ``params`` rescaled by each ``c`` in ``scales``.
+def rescale_invariance(loglik_fn, params, scales):
+    """Evaluate ``loglik_fn`` at ``rescale(params, c)`` for each ``c`` in ``scales``.
 
     Parameters
     ----------
     loglik_fn : callable
         ``loglik_fn(params) -> float``, the log-likelihood at a parameter dict.
     params : dict
-        The reference point.
+        The reference point, with keys ``f``, ``w`` and ``b``.
     scales : sequence of float
-        Non-zero factors ``c``; ``(c f, w / c, b / c)`` is evaluated for each.
-    scale_key, inverse_keys : str, tuple of str
-        Which entry is multiplied and which are divided.
+        Non-zero factors ``c``.
 
     Returns
     -------
@@ -73,21 +52,33 @@ def rescale_invariance(loglik_fn, params, scales, scale_key="f", inverse_keys=("
     import pandas as pd
 
     reference = float(loglik_fn(params))
-    rows = []
-    for c in scales:
-        value = float(loglik_fn(rescale(params, c, scale_key, inverse_keys)))
-        rows.append({"c": float(c), "loglik": value, "difference": value - reference})
-    return pd.DataFrame(rows, columns=["c", "loglik", "difference"])
+    values = [float(loglik_fn(rescale(params, c))) for c in scales]
+    return pd.DataFrame(
+        {"c": np.asarray(scales, dtype=float), "loglik": values,
+         "difference": np.subtract(values, reference)}
+    )
+
+
+def _observed_sum(trace):
+    """Sum of the observed and factor sites' log-probs (with ``handlers.scale``)."""
+    total = 0.0
+    for site in trace.values():
+        if site["type"] == "sample" and site["is_observed"]:
+            lp = site["fn"].log_prob(site["value"])
+            total = total + (lp if site.get("scale") is None else site["scale"] * lp).sum()
+    return total
 
 
 def observed_log_likelihood(model, params, *args, **kwargs):
     """Sum of the observed sites' log densities at ``params`` (priors left out).
 
+    ``numpyro.factor`` sites count too: NumPyro records them as observed sites.
+
     Parameters
     ----------
     model : callable
     params : dict
-        A (constrained) value for every latent site.
+        One (constrained) value for every latent site.
     *args, **kwargs
         Passed to the model, with the data.
 
@@ -95,111 +86,176 @@ def observed_log_likelihood(model, params, *args, **kwargs):
     -------
     jax.Array
         A scalar; differentiable with JAX.
-    """
-    from numpyro.infer.util import compute_log_probs
-
-    log_probs, trace = compute_log_probs(model, args, kwargs, params)
-    return sum(lp for name, lp in log_probs.items() if trace[name]["is_observed"])
-
-
-def least_squares(X, y):
-    """Fit ``y = X w + b`` by least squares: the maximum likelihood of a normal linear model.
-
-    Parameters
-    ----------
-    X : array_like, shape (n, j)
-    y : array_like, shape (n,)
-
-    Returns
-    -------
-    dict
-        ``coef`` (``w`` then ``b``, shape (j + 1,)), ``se`` (their standard errors) and
-        ``sigma`` (the maximum-likelihood noise sd, root mean squared residual).
 
     Examples
     --------
-    >>> import numpy as np
-    >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 3.0], [3.0, 1.0]])
-    >>> least_squares(X, X @ np.array([1.0, -1.0]) + 2.0)["coef"].round(6).tolist()
-    [1.0, -1.0, 2.0]
+    >>> import numpyro, numpyro.distributions as dist
+    >>> def model(y=None):
+    ...     mu = numpyro.sample("mu", dist.Normal(0, 10))
+    ...     numpyro.sample("y", dist.Normal(mu, 1), obs=y)
+    >>> round(float(observed_log_likelihood(model, {"mu": 0.0}, y=0.0)), 4)
+    -0.9189
     """
-    X, y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    if X.ndim != 2 or y.shape != X.shape[:1] or X.shape[0] <= X.shape[1] + 1:
-        raise ValueError(
-            "expected X of shape (n, j) and y of shape (n,) with n > j + 1 points; got X "
-            f"{X.shape} and y {y.shape}. Pass one row of X per observation."
-        )
-    design = np.column_stack([X, np.ones(len(y))])
-    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
-    sigma = float(np.sqrt(np.mean((y - design @ coef) ** 2)))
-    se = sigma * np.sqrt(np.diag(np.linalg.pinv(design.T @ design)))
-    return {"coef": coef, "se": se, "sigma": sigma}
+    from helpers.sites import trace_model
+
+    return _observed_sum(trace_model(model, args, kwargs, params=params))
 
 
-def flat_directions(model, params, *args, tol=1e-3, **kwargs):
-    """Find the directions in which the log-likelihood is flat, from its Hessian.
+def _loglik_fn(model, args, kwargs, fixed, supports):
+    """Log-likelihood as a function of unconstrained values of some latent sites."""
+    from numpyro import handlers
+    from numpyro.distributions import biject_to
 
-    The Hessian ``H`` of the negative log-likelihood is taken in NumPyro's
-    unconstrained space and scaled to unit diagonal, ``H_ij / sqrt(H_ii H_jj)``, so
-    that a coordinate measured in tiny units (a weight known to 1e-4) and one in large
-    units compare fairly; its eigenvalues then lie between 0 and the dimension. At a
-    maximum of the likelihood a direction along which the likelihood stays constant
-    has eigenvalue 0.
+    def loglik(u):
+        values = {k: biject_to(supports[k])(v) for k, v in u.items()}
+        run = handlers.substitute(handlers.seed(model, 0), data={**fixed, **values})
+        return _observed_sum(handlers.trace(run).get_trace(*args, **kwargs))
+
+    return loglik
+
+
+def _touched(grad_fn, u, rng):
+    """Sites with a non-zero log-likelihood gradient at ``u`` or at a nearby point."""
+    import jax.numpy as jnp
+
+    grads = [grad_fn(u), grad_fn({k: v + rng.normal(size=v.shape) for k, v in u.items()})]
+    return [k for k in u if any(bool(jnp.any(g[k] != 0)) for g in grads)]
+
+
+def _maximise(neg, u0):
+    """BFGS on the negative log-likelihood, then Newton steps; returns ``(u, H)``."""
+    import jax
+    import scipy.optimize
+
+    value_and_grad, hessian = jax.jit(jax.value_and_grad(neg)), jax.jit(jax.hessian(neg))
+
+    def fun(u):
+        value, grad = value_and_grad(u)
+        return float(value), np.asarray(grad, dtype=np.float64)
+
+    u = scipy.optimize.minimize(fun, np.asarray(u0), jac=True, method="BFGS",
+                                options={"gtol": 1e-9, "maxiter": 5000}).x
+    for _ in range(10):  # polish: Newton steps with a pseudo-inverse (the ridge is singular)
+        value, grad = fun(u)
+        H = np.asarray(hessian(u), dtype=np.float64)
+        step = np.linalg.lstsq(H, grad, rcond=1e-12)[0]
+        if not grad @ step > 1e-10 or not fun(u - step)[0] < value:
+            break
+        u = u - step
+    return u, np.asarray(hessian(u), dtype=np.float64), fun(u)
+
+
+def flat_directions(model, model_args=(), model_kwargs=None, *, params=None, tol=1e-3):
+    """Maximise the log-likelihood, then find its flat directions from the Hessian there.
+
+    The log-likelihood (observed and factor sites, no priors) is maximised with BFGS
+    over NumPyro's unconstrained coordinates, in float64, starting where NUTS would
+    (or at ``params``). Latent sites the likelihood does not depend on (a
+    hierarchical model's hyperparameters) are left out and held fixed. At the
+    maximum, the Hessian ``H`` of the negative log-likelihood is scaled to unit
+    diagonal, ``H_ij / sqrt(H_ii H_jj)``, so that a coordinate known to 1e-4 and one
+    known to 10 compare fairly; a direction along which the likelihood stays
+    constant has a scaled eigenvalue near 0. Away from a maximum a Hessian can have
+    negative eigenvalues in an identified model, which is why it optimises first.
 
     Parameters
     ----------
     model : callable
-    params : dict
-        Constrained values of every latent site, ideally the maximum-likelihood point.
-    *args, **kwargs
-        Passed to the model, with the data.
+        A NumPyro model with continuous latent sites.
+    model_args : tuple
+        Positional arguments of the model, e.g. ``(X,)``.
+    model_kwargs : dict, optional
+        Keyword arguments of the model, with the data, e.g. ``{"y": y}``.
+    params : dict, optional
+        Starting values (one constrained value per latent site).
     tol : float
-        A scaled eigenvalue ``<= tol`` counts as flat.
+        A scaled eigenvalue with ``|eigenvalue| <= tol`` counts as flat.
 
     Returns
     -------
     dict
         ``eigenvalues`` (scaled, ascending), ``directions`` (columns: the matching
-        eigenvectors mapped back to unconstrained coordinates, unit length), ``names``
-        (the label of each coordinate, e.g. ``"w[1]"``), ``hessian`` (unscaled) and
-        ``flat`` (indices of the flat eigenvalues; empty when the model is locally
-        identified).
+        eigenvectors in unconstrained coordinates, unit length), ``names`` (one per
+        coordinate, e.g. ``"w[1]"``), ``hessian`` (unscaled), ``flat`` (indices of flat
+        eigenvalues; empty when the likelihood is locally identified),
+        ``flat_sites`` (sites that move along a flat direction), ``optimum``
+        (constrained values at the maximum), ``loglik`` (its value), ``converged``
+        (a maximum was reached: Newton decrement < 1e-6 and no scaled eigenvalue
+        below ``-tol``) and ``left_out`` (latent sites the likelihood does not touch).
+
+    Raises
+    ------
+    ValueError
+        If the model has a discrete latent site, or no latent site the likelihood
+        depends on.
+
+    Examples
+    --------
+    >>> import numpy as np, numpyro, numpyro.distributions as dist
+    >>> def model(y=None):
+    ...     a = numpyro.sample("a", dist.Normal(0, 10))
+    ...     b = numpyro.sample("b", dist.Normal(0, 10))
+    ...     numpyro.sample("y", dist.Normal(a + b, 1), obs=y)
+    >>> result = flat_directions(model, model_kwargs={"y": np.array([1.0, 2.0])})
+    >>> result["flat"].tolist(), result["flat_sites"]
+    ([0], ['a', 'b'])
     """
     import jax
+    import jax.numpy as jnp
     from jax.flatten_util import ravel_pytree
-    from numpyro.infer.util import constrain_fn, unconstrain_fn
+    from numpyro.distributions import biject_to
 
-    if not tol > 0:
-        raise ValueError(f"tol must be > 0, got {tol!r}.")
-    flat_u, unravel = ravel_pytree(unconstrain_fn(model, args, kwargs, params))
+    from helpers.sites import trace_model
 
-    def neg_loglik(u):
-        constrained = constrain_fn(model, args, kwargs, unravel(u))
-        return -observed_log_likelihood(model, constrained, *args, **kwargs)
-
-    # jit: one compilation is ~10x faster than JAX's op-by-op evaluation of a Hessian
-    hessian = np.asarray(jax.jit(jax.hessian(neg_loglik))(flat_u), dtype=np.float64)
+    kwargs = {} if model_kwargs is None else dict(model_kwargs)
+    trace = trace_model(model, model_args, kwargs, params=params)
+    latent = {k: s for k, s in trace.items() if s["type"] == "sample" and not s["is_observed"]}
+    discrete = [k for k, s in latent.items() if s["fn"].support.is_discrete]
+    if discrete:
+        raise ValueError(f"flat_directions needs continuous latent sites; {discrete} are "
+                         "discrete. Marginalise them (enumeration) or fix them first.")
+    supports = {k: s["fn"].support for k, s in latent.items()}
+    with jax.enable_x64(True):
+        u0 = {k: jnp.asarray(biject_to(supports[k]).inv(s["value"]), dtype=jnp.float64)
+              for k, s in latent.items()}
+        full = _loglik_fn(model, model_args, kwargs, {}, supports)
+        touched = _touched(jax.jit(jax.grad(full)), u0, np.random.default_rng(0))
+        if not touched:
+            raise ValueError("the log-likelihood depends on no latent site: does the model "
+                             "have an observed site (did you pass the data, e.g. y=y)?")
+        fixed = {k: s["value"] for k, s in latent.items() if k not in touched}
+        flat_u0, unravel = ravel_pytree({k: u0[k] for k in touched})
+        loglik = _loglik_fn(model, model_args, kwargs, fixed, supports)
+        u, hessian, (value, grad) = _maximise(lambda x: -loglik(unravel(x)), flat_u0)
+        optimum = {k: np.asarray(biject_to(supports[k])(v), dtype=np.float64)
+                   for k, v in unravel(jnp.asarray(u)).items()}
     hessian = (hessian + hessian.T) / 2
     scale = np.sqrt(np.abs(np.diag(hessian)))
-    if np.any(scale == 0):
-        names = np.array(_coordinate_names(unravel(flat_u)))[scale == 0].tolist()
-        raise ValueError(
-            f"the log-likelihood does not depend on {names} at all (zero curvature): "
-            "they are set by their priors alone. Check that the model uses them."
-        )
+    scale[scale == 0] = 1.0  # a coordinate with no curvature at all: flat by itself
     eigenvalues, vectors = np.linalg.eigh(hessian / np.outer(scale, scale))
     directions = vectors / scale[:, None]
     directions /= np.linalg.norm(directions, axis=0)
+    flat = np.flatnonzero(np.abs(eigenvalues) <= tol)
+    names = _coordinate_names(optimum)
+    moving = {names[i].split("[")[0] for j in flat for i in np.flatnonzero(
+        np.abs(vectors[:, j]) > 0.05)}
+    decrement = float(grad @ np.linalg.lstsq(hessian, grad, rcond=1e-12)[0])
     return {
         "eigenvalues": eigenvalues,
         "directions": directions,
-        "names": _coordinate_names(unravel(flat_u)),
+        "names": names,
         "hessian": hessian,
-        "flat": np.flatnonzero(eigenvalues <= tol),
+        "flat": flat,
+        "flat_sites": [k for k in latent if k in moving],
+        "optimum": optimum,
+        "loglik": -value,
+        "converged": abs(decrement) < 1e-6 and bool(np.all(eigenvalues > -tol)),
+        "left_out": [k for k in latent if k not in touched],
     }
 
 
 def _coordinate_names(tree):
+    """Coordinate labels in ``ravel_pytree`` order (sorted keys, flattened values)."""
     names = []
     for key in sorted(tree):
         size = int(np.size(tree[key]))
