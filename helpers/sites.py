@@ -128,9 +128,17 @@ def trace_model(model, model_args=(), model_kwargs=None, *, params=None, seed=0)
         values = dict(params)
         return _run(model, model_args, kwargs, lambda site: values.get(site["name"]), seed)
     trace = _run(model, model_args, kwargs, init, seed)
-    if not np.isfinite(sum(float(jnp.sum(_log_prob(s))) for s in trace.values())):
-        trace = _run(model, model_args, kwargs, init_to_feasible, seed)
+    if not np.isfinite(_total(trace)):
+        feasible = _run(model, model_args, kwargs, init_to_feasible, seed)
+        trace = feasible if np.isfinite(_total(feasible)) else trace
     return trace
+
+
+def _total(trace):
+    try:
+        return sum(float(jnp.sum(_log_prob(s))) for s in trace.values())
+    except (ValueError, TypeError):  # a value that does not broadcast with its distribution
+        return float("nan")
 
 
 def _unwrap(fn):
@@ -206,7 +214,7 @@ def _shape_problem(name, site, terms):
     else:
         expected = math.prod(value_batch)
         try:
-            ok = np.broadcast_shapes(value_batch, batch) == value_batch
+            ok = math.prod(np.broadcast_shapes(value_batch, batch)) == expected
         except ValueError:
             ok = False
         side = _stretched(value_batch, batch) or "the batch axes do not broadcast"
@@ -225,8 +233,9 @@ def _shape_problem(name, site, terms):
     return expected, (
         f"observed site {name!r} has value shape {value} but its distribution "
         f"{type(_unwrap(site['fn'])).__name__} has batch_shape + event_shape = {batch} + "
-        f"{event} = {target}; {side}, so its log-likelihood sums "
-        f"{terms} terms instead of {expected}. Fix: {fix}."
+        f"{event} = {target}; {side}, so its log-likelihood "
+        + ("does not broadcast" if terms is None else f"sums {terms} terms instead of {expected}")
+        + f". Fix: {fix}."
     )
 
 
@@ -273,7 +282,7 @@ def trace_table(trace):
             lp_shape, lp_sum = None, float("nan")
         problem = None
         if role == "observed":
-            terms = 0 if lp_shape is None else math.prod(lp_shape)
+            terms = None if lp_shape is None else math.prod(lp_shape)
             _, problem = _shape_problem(name, site, terms)
         rows.append({
             "site": name,
@@ -287,10 +296,12 @@ def trace_table(trace):
             "log_prob": lp_sum,
             "shape_problem": problem,
         })
-    return pd.DataFrame(rows, columns=[
-        "site", "role", "distribution", "observed", "value_shape", "batch_shape",
-        "event_shape", "log_prob_shape", "log_prob", "shape_problem",
-    ])
+    columns = ["site", "role", "distribution", "observed", "value_shape", "batch_shape",
+               "event_shape", "log_prob_shape", "log_prob", "shape_problem"]
+    table = pd.DataFrame(rows, columns=columns)
+    # object dtype, so that "no problem" stays None rather than pandas' NaN string
+    table["shape_problem"] = pd.Series([r["shape_problem"] for r in rows], dtype=object)
+    return table
 
 
 def site_table(model, params, *args, **kwargs):
@@ -347,7 +358,7 @@ def observed_shape_rows(model, *args, **kwargs):
     rows = []
     for row in table[table["role"] == "observed"].to_dict("records"):
         shape = row["log_prob_shape"]
-        terms = 0 if shape is None else math.prod(shape)
+        terms = None if shape is None else math.prod(shape)
         expected, _ = _shape_problem(row["site"], trace[row["site"]], terms)
         rows.append({
             **{k: row[k] for k in ("site", "value_shape", "batch_shape", "event_shape",
