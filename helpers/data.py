@@ -15,36 +15,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = [
-    "LinearData",
-    "simulate_linear",
-    "forum_dataset",
-    "simulate_known_errors",
-    "simulate_outliers",
-    "simulate_correlated_repeats",
-    "simulate_heteroscedastic",
-    "simulate_x_errors",
-]
+__all__ = ["LinearData", "simulate_linear", "forum_dataset", "simulate_known_errors",
+           "simulate_outliers", "simulate_correlated_repeats", "simulate_heteroscedastic",
+           "simulate_x_errors"]
 
 W, B = (-0.9594,), 4.294  # the forum's slope and intercept
 
 
 @dataclass(frozen=True)
 class LinearData:
-    """A simulated data set and the truth that made it.
+    """A simulated data set: ``X`` (n, j), ``y`` (n,) or (n, L), ``truth`` and known ``sigma``.
 
-    Attributes
-    ----------
-    X : ndarray, shape (n, j)
-        Covariates.
-    y : ndarray, shape (n,) or (n, L)
-        Observations: one per row, or ``L`` repeats per row.
-    truth : dict
-        The values used to simulate, keyed by model site name (see each simulator).
-    sigma : ndarray or None, shape (n,)
-        Known per-point measurement standard deviations, when the data set has them.
-
-    The arrays are read-only, so a notebook cannot change the data behind a later cell.
+    ``truth`` holds the values used to simulate, keyed by model site name; ``sigma``
+    the known per-point measurement sds, when the data set has them. The arrays are
+    read-only, so a notebook cannot change the data behind a later cell.
 
     Examples
     --------
@@ -70,14 +54,13 @@ class LinearData:
 
 
 def _linear(rng, n, w, b, f):
-    """Draw ``X ~ Normal(0, 1)`` of shape (n, len(w)); return it, the mean and the truth."""
     w = np.array(w, dtype=np.float64)  # a copy: LinearData makes it read-only
     X = rng.normal(size=(n, len(w)))
     return X, f * (X @ w + b), {"w": w, "b": b, "f": f}
 
 
 def simulate_linear(*, n=50, w=W, b=B, f=1.0, sigma=0.1, seed=0):
-    """Simulate ``y = f * (X @ w + b) + Normal(0, sigma)``.
+    """Simulate ``y = f * (X @ w + b) + Normal(0, sigma)`` with ``X ~ Normal(0, 1)``.
 
     Parameters
     ----------
@@ -96,10 +79,7 @@ def simulate_linear(*, n=50, w=W, b=B, f=1.0, sigma=0.1, seed=0):
     -------
     LinearData
         ``X`` (n, len(w)), ``y`` (n,); ``truth`` keys ``w``, ``b``, ``f``, ``sigma``.
-
-    See Also
-    --------
-    forum_dataset : the forum question's two settings.
+        The other simulators take the same ``n``, ``w``, ``b``, ``sigma`` and ``seed``.
 
     Examples
     --------
@@ -113,19 +93,10 @@ def simulate_linear(*, n=50, w=W, b=B, f=1.0, sigma=0.1, seed=0):
 
 
 def forum_dataset(which=1, *, n=50, seed=0):
-    """The two data sets of the forum question, with NumPy draws.
+    """The forum question's two data sets: :func:`simulate_linear` with its settings.
 
-    Parameters
-    ----------
-    which : {1, 2}
-        1: ``w = (-0.9594,)``, ``b = 4.294``, ``f = 1``, ``sigma = 0.1``.
-        2: ``w = (-0.9594, -9.594)``, ``b = 4.294``, ``f = 0.534``, ``sigma = 1e-3``.
-    n, seed : int
-        Passed to :func:`simulate_linear`.
-
-    Returns
-    -------
-    LinearData
+    ``which=1``: ``w = (-0.9594,)``, ``b = 4.294``, ``f = 1``, ``sigma = 0.1``.
+    ``which=2``: ``w = (-0.9594, -9.594)``, ``b = 4.294``, ``f = 0.534``, ``sigma = 1e-3``.
 
     Examples
     --------
@@ -140,17 +111,11 @@ def forum_dataset(which=1, *, n=50, seed=0):
 
 
 def simulate_known_errors(*, n=50, w=W, b=B, sigma_range=(0.05, 0.5), extra_sd=0.0, seed=0):
-    """Simulate data whose points each have a known measurement sd.
+    """Points with known sds ``sigma_i ~ Uniform(*sigma_range)``, plus unknown extra scatter.
 
-    Point ``i`` gets ``sigma_i ~ Uniform(*sigma_range)`` and noise
-    ``Normal(0, sqrt(sigma_i**2 + extra_sd**2))``: known errors plus unknown extra
-    scatter added in quadrature.
-
-    Returns
-    -------
-    LinearData
-        ``sigma`` holds the known sds, shape (n,); ``truth`` keys ``w``, ``b``, ``f``
-        and ``tau`` (= ``extra_sd``, the extra-scatter site of the course's model).
+    The noise of point ``i`` is ``Normal(0, sqrt(sigma_i**2 + extra_sd**2))``.
+    ``LinearData.sigma`` holds the known ``sigma_i``; ``truth`` keys ``w``, ``b``, ``f``
+    and ``tau`` (= ``extra_sd``, the extra-scatter site).
 
     Examples
     --------
@@ -167,17 +132,11 @@ def simulate_known_errors(*, n=50, w=W, b=B, sigma_range=(0.05, 0.5), extra_sd=0
 
 def simulate_outliers(*, n=50, w=W, b=B, sigma=0.1, outlier_frac=0.1, outlier_sd=3.0,
                       outlier_shift=0.0, seed=0):
-    """Simulate linear data where a share of the points are gross outliers.
+    """Linear data where a random share ``outlier_frac`` of points are gross outliers.
 
-    A share ``outlier_frac`` of the points (chosen at random) get extra
-    ``Normal(outlier_shift, outlier_sd)`` noise on top of ``Normal(0, sigma)``; a
-    non-zero shift makes them one-sided (a glitch that always reads high).
-
-    Returns
-    -------
-    LinearData
-        ``truth`` keys ``w``, ``b``, ``f``, ``sigma`` and ``outliers`` (the indices of
-        the outlying points: data, not a site).
+    Outliers get extra ``Normal(outlier_shift, outlier_sd)`` noise; a non-zero shift
+    makes them one-sided. ``truth`` keys ``w``, ``b``, ``f``, ``sigma`` and
+    ``outliers`` (indices of the outlying points).
 
     Examples
     --------
@@ -194,17 +153,10 @@ def simulate_outliers(*, n=50, w=W, b=B, sigma=0.1, outlier_frac=0.1, outlier_sd
 
 def simulate_correlated_repeats(*, n_units=30, n_repeats=3, w=W, b=B, sigma=0.1, corr=0.6,
                                 seed=0):
-    """Simulate ``n_repeats`` equally correlated measurements of each unit.
+    """``n_repeats`` equally correlated measurements of each unit: ``y`` is (n_units, n_repeats).
 
-    Unit ``i`` has mean ``X[i] @ w + b``; its measurements have noise
-    ``MultivariateNormal(0, sigma**2 * ((1 - corr) I + corr 1 1^T))``.
-
-    Returns
-    -------
-    LinearData
-        ``y`` of shape (n_units, n_repeats); ``truth`` keys ``w``, ``b``, ``f``,
-        ``sigma``, ``rho`` (= ``corr``, an off-diagonal of the correlation matrix) and
-        ``cov`` (the noise covariance).
+    The noise is ``MultivariateNormal(0, sigma**2 * ((1 - corr) I + corr 1 1^T))``.
+    ``truth`` keys ``w``, ``b``, ``f``, ``sigma``, ``rho`` (= ``corr``) and ``cov``.
 
     Examples
     --------
@@ -220,17 +172,10 @@ def simulate_correlated_repeats(*, n_units=30, n_repeats=3, w=W, b=B, sigma=0.1,
 
 
 def simulate_heteroscedastic(*, n=50, w=W, b=B, sigma=0.1, growth=0.8, seed=0):
-    """Simulate linear data whose noise sd grows with the first covariate.
+    """Noise sd ``sigma * exp(growth * X[:, 0])``: ``log sd_i = log(sigma) + growth * x_i``.
 
-    Point ``i`` has noise sd ``sigma * exp(growth * X[i, 0])``, so
-    ``log sd_i = log(sigma) + growth * x_i``.
-
-    Returns
-    -------
-    LinearData
-        ``truth`` keys ``w``, ``b``, ``f``, ``sigma`` (the sd at ``x = 0``),
-        ``log_s0`` (= ``log(sigma)``), ``gamma`` (= ``growth``) and ``sd`` (each point's
-        sd, shape (n,)).
+    ``truth`` keys ``w``, ``b``, ``f``, ``sigma`` (the sd at ``x = 0``), ``log_s0``
+    (= ``log(sigma)``), ``gamma`` (= ``growth``) and ``sd`` (each point's sd).
 
     Examples
     --------
@@ -247,17 +192,11 @@ def simulate_heteroscedastic(*, n=50, w=W, b=B, sigma=0.1, growth=0.8, seed=0):
 
 
 def simulate_x_errors(*, n=50, w=W, b=B, sigma=0.1, x_sd=0.5, seed=0):
-    """Simulate ``y = X_true @ w + b + noise`` where ``X`` itself is measured with error.
+    """Covariates measured with error: ``X = x_true + Normal(0, x_sd)``, ``y`` from ``x_true``.
 
-    ``X_true ~ Normal(0, 1)``; we observe ``X = X_true + Normal(0, x_sd)`` and
-    ``y = X_true @ w + b + Normal(0, sigma)``. Regressing ``y`` on the observed ``X``
-    shrinks a slope towards 0 by ``1 / (1 + x_sd**2)`` (attenuation).
-
-    Returns
-    -------
-    LinearData
-        ``X`` holds the *observed* covariates; ``truth`` keys ``w``, ``b``, ``f``,
-        ``sigma``, ``x_true`` (shape (n, len(w))) and ``x_sd`` (data, not sites).
+    Regressing ``y`` on the observed ``X`` shrinks a slope by ``1 / (1 + x_sd**2)``
+    (attenuation). ``truth`` keys ``w``, ``b``, ``f``, ``sigma``, ``x_true`` (shape
+    (n, len(w))) and ``x_sd``.
 
     Examples
     --------

@@ -17,7 +17,7 @@ EXTRA_FIELDS = ("diverging", "num_steps")
 
 
 class Fit(NamedTuple):
-    """Result of :func:`fit`: the ``MCMC`` object, its report row, and the seconds."""
+    """What :func:`fit` returns."""
 
     mcmc: object
     report: object
@@ -27,29 +27,11 @@ class Fit(NamedTuple):
 def fit(model, rng_key, *args, mcmc_kwargs=None, nuts_kwargs=None, name=None, **kwargs):
     """Run NUTS on ``model(*args, **kwargs)``, time it, and report on it.
 
-    Parameters
-    ----------
-    model : callable
-    rng_key : jax.Array
-    *args, **kwargs
-        The model's arguments (the data). ``mcmc_kwargs``, ``nuts_kwargs`` and ``name``
-        are the only names this function keeps for itself.
-    mcmc_kwargs : dict, optional
-        For ``numpyro.infer.MCMC``; default ``num_warmup=500, num_samples=1000,
-        progress_bar=False``, overridden key by key.
-    nuts_kwargs : dict, optional
-        For ``numpyro.infer.NUTS`` (e.g. ``target_accept_prob``).
-    name : str, optional
-        Row label of the report.
-
-    Returns
-    -------
-    Fit
-        ``(mcmc, report, seconds)``; ``seconds`` includes compilation.
-
-    See Also
-    --------
-    sampler_report : the report's columns.
+    ``*args, **kwargs`` are the model's (the data); ``mcmc_kwargs`` (default
+    ``num_warmup=500, num_samples=1000, progress_bar=False``, overridden key by key),
+    ``nuts_kwargs`` (e.g. ``target_accept_prob``) and ``name`` (the report's row label)
+    are the only names kept for this function. Returns ``Fit(mcmc, report, seconds)``:
+    the :func:`sampler_report` row, and seconds including compilation.
 
     Examples
     --------
@@ -131,7 +113,7 @@ def sampler_report(mcmc, seconds, name=None, var_names=None):
     >>> mcmc = MCMC(NUTS(lambda: numpyro.sample("mu", dist.Normal())), num_warmup=100,
     ...             num_samples=200, progress_bar=False)
     >>> mcmc.run(jax.random.PRNGKey(0), extra_fields=("diverging", "num_steps"))
-    >>> list(sampler_report(mcmc, 1.0).columns)  # doctest: +NORMALIZE_WHITESPACE
+    >>> list(sampler_report(mcmc, 1.0).columns)
     ['r_hat_max', 'ess_bulk_min', 'ess_per_s', 'divergences', 'pct_max_tree_depth',
      'seconds']
     """

@@ -7,16 +7,8 @@ import numpy as np
 
 from helpers.linear import conjugate_linear_posterior
 
-__all__ = [
-    "plot_data",
-    "plot_predictive",
-    "overlay_product_curve",
-    "plot_rescaling",
-    "rescaling_widget",
-    "plot_rank_histogram",
-    "plot_noise_scale",
-    "noise_scale_widget",
-]
+__all__ = ["plot_data", "plot_predictive", "overlay_product_curve", "plot_rescaling",
+           "rescaling_widget", "plot_rank_histogram", "plot_noise_scale", "noise_scale_widget"]
 
 
 def _axes(ax, figsize=(6, 3.5)):
@@ -28,18 +20,7 @@ def _axes(ax, figsize=(6, 3.5)):
 
 
 def plot_data(x, y, ax=None, **kwargs):
-    """Scatter the observations ``y`` against one covariate ``x``.
-
-    Parameters
-    ----------
-    x, y : array_like, shape (n,)
-    ax : matplotlib.axes.Axes, optional
-    **kwargs
-        Passed to ``ax.scatter`` (defaults: black points, label "data").
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    """Scatter ``y`` against one covariate ``x``; ``kwargs`` go to ``ax.scatter``.
 
     Examples
     --------
@@ -64,15 +45,6 @@ def plot_predictive(x, draws, y=None, prob=0.9, ax=None, label="predictive", col
         Draws of y, e.g. ``Predictive(model, samples)(key, X)["y"]``.
     y : array_like, shape (n,), optional
         Observed data, drawn as points on top.
-    prob : float
-        Mass of the central band.
-    ax : matplotlib.axes.Axes, optional
-    label, color : str
-        Legend label and colour of the band.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
 
     Examples
     --------
@@ -101,10 +73,6 @@ def overlay_product_curve(ax, product, label=None, num=400):
     On a scatter of ``f`` (x axis) against ``w`` (y axis) this is the ridge an
     unidentified scale leaves in the posterior.
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-
     Examples
     --------
     >>> ax = _axes(None)
@@ -125,21 +93,9 @@ def overlay_product_curve(ax, product, label=None, num=400):
 def plot_rescaling(X, y, params, scales, axes=None):
     """Show that ``(c f, w / c, b / c)`` moves the parameters but not the fitted means.
 
-    Parameters
-    ----------
-    X : array_like, shape (n, j)
-    y : array_like, shape (n,)
-    params : dict
-        ``f`` (scalar), ``w`` (shape (j,)) and ``b`` (scalar), e.g. ``data.truth``.
-    scales : sequence of float
-        Non-zero values of ``c``.
-    axes : pair of matplotlib.axes.Axes, optional
-
-    Returns
-    -------
-    numpy.ndarray of two Axes
-        Left: the parameters for each ``c``. Right: fitted means against the data; the
-        points for every ``c`` coincide.
+    ``params`` holds ``f``, ``w`` (shape (j,)) and ``b``, e.g. ``data.truth``; ``scales``
+    the non-zero values of ``c``. Returns two Axes: left, the parameters for each ``c``;
+    right, the fitted means against the data, the same points for every ``c``.
 
     Examples
     --------
@@ -192,12 +148,8 @@ def _slider_figure(draw, slider, figsize):
 def rescaling_widget(X, y, params, c_min=-3.0, c_max=3.0):
     """A slider for ``c`` that redraws :func:`plot_rescaling` for ``c = 1`` and the chosen ``c``.
 
-    Without a widget front end (a script, CI, a static HTML export) the widget shows
-    nothing; keep a static :func:`plot_rescaling` figure beside it.
-
-    Returns
-    -------
-    ipywidgets.VBox
+    Returns an ``ipywidgets.VBox``. Without a widget front end (a script, CI, a static
+    HTML export) it shows nothing: keep a static :func:`plot_rescaling` figure beside it.
 
     Examples
     --------
@@ -224,17 +176,9 @@ def plot_rank_histogram(ranks, num_draws, bins=10, prob=0.99, ax=None, **kwargs)
         One column of :func:`helpers.sbc.sbc_ranks`.
     num_draws : int
         L, the number of posterior draws per replication (ranks lie in ``0..L``).
-    bins : int
     prob : float
         Each bin count of uniform ranks lies in its grey band with this probability
         (the central interval of Binomial(R, the bin's share of ranks)).
-    ax : matplotlib.axes.Axes, optional
-    **kwargs
-        Passed to ``ax.bar``.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
 
     References
     ----------
@@ -268,19 +212,7 @@ def plot_noise_scale(X, y, sd, prior_sd, ax=None):
     priors is exact (:func:`helpers.linear.conjugate_linear_posterior`): its width
     follows the assumed sd, not the data's real scatter.
 
-    Parameters
-    ----------
-    X : array_like, shape (n, j)
-    y : array_like, shape (n,)
-    sd : float or sequence of float
-        Assumed noise sd(s); one curve each.
-    prior_sd : float
-    ax : matplotlib.axes.Axes, optional
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        One posterior density per ``sd``, labelled with its posterior sd.
+    ``sd`` may be a sequence: one density per assumed sd, labelled with its posterior sd.
 
     Examples
     --------
@@ -308,12 +240,8 @@ def noise_scale_widget(X, y, sds, prior_sd):
 
     Each position is a closed-form posterior, so the figure follows the slider at once.
     The x-range stays fixed (set by the largest sd) so the width change is visible.
-    Without a widget front end the widget shows nothing; keep a static
-    ``plot_noise_scale(X, y, sds, prior_sd)`` figure beside it.
-
-    Returns
-    -------
-    ipywidgets.VBox
+    Returns an ``ipywidgets.VBox``; without a widget front end it shows nothing: keep a
+    static ``plot_noise_scale(X, y, sds, prior_sd)`` figure beside it.
 
     Examples
     --------
