@@ -223,11 +223,10 @@ def plot_noise_scale(X, y, sd, prior_sd, ax=None):
     from scipy import stats
 
     ax = _axes(ax)
-    posts = [conjugate_linear_posterior(X, y, prior_sd, s) for s in np.atleast_1d(sd)]
-    centre, widest = posts[0][0][0], max(np.sqrt(cov[0, 0]) for _, cov in posts)
-    grid = np.linspace(centre - 4 * widest, centre + 4 * widest, 400)
-    for s, (mean, cov) in zip(np.atleast_1d(sd), posts, strict=True):
+    for s in np.atleast_1d(sd):
+        mean, cov = conjugate_linear_posterior(X, y, prior_sd, s)
         post_sd = np.sqrt(cov[0, 0])
+        grid = np.linspace(mean[0] - 4 * post_sd, mean[0] + 4 * post_sd, 401)
         ax.plot(grid, stats.norm.pdf(grid, mean[0], post_sd),
                 label=f"assumed noise sd {s:g}: posterior sd of w[0] = {post_sd:.2g}")
     ax.set(xlabel="w[0]", ylabel="posterior density")

@@ -1,69 +1,57 @@
-import matplotlib
+"""draw_model: Graphviz's graph when `dot` is on PATH, the sites as text when it is not."""
 
-matplotlib.use("Agg")
+import os
+import shutil
+import sys
+from pathlib import Path
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import numpyro  # noqa: E402
-import numpyro.distributions as dist  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.patches import Circle  # noqa: E402
+import numpy as np
+import numpyro
+import numpyro.distributions as dist
+import pytest
 
-from helpers import graph  # noqa: E402
-
-
-def model(X, y=None):
-    w = numpyro.sample("w", dist.Normal(0.0, 1.0))
-    sigma = numpyro.sample("sigma", dist.HalfNormal(1.0))
-    numpyro.sample("y", dist.Normal(X * w, sigma), obs=y)
-
+from helpers.graph import draw_model
 
 X = np.linspace(0, 1, 5)
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
+def model(X, y=None):
+    w = numpyro.sample("w", dist.Normal(0.0, 1.0).expand([2]).to_event(1))
+    sigma = numpyro.sample("sigma", dist.HalfNormal(1.0))
+    numpyro.sample("y", dist.Normal(X * w[0] + w[1], sigma), obs=y)
 
 
-def test_without_dot_falls_back_to_matplotlib(monkeypatch):
-    monkeypatch.setattr(graph.shutil, "which", lambda name: None)
-    ax = graph.draw_model(model, X, y=np.zeros(5))
-    assert isinstance(ax, matplotlib.axes.Axes)
-    assert "apt-get install graphviz" in ax.get_title()
-    circles = {p.get_gid(): p for p in ax.patches if isinstance(p, Circle)}
-    assert set(circles) == {"w", "sigma", "y"}
-    assert circles["y"].get_facecolor() != circles["w"].get_facecolor()  # observed shaded
-    labels = {t.get_text().split("\n")[0] for t in ax.texts if t.get_text()}
-    assert labels == {"w", "sigma", "y"}
+@pytest.fixture
+def dot_on_path(monkeypatch):
+    venv_bin = Path(sys.executable).parent  # make venv links graphviz-pure's dot here
+    monkeypatch.setenv("PATH", f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}")
+    if shutil.which("dot") is None:
+        pytest.skip("no Graphviz dot installed (make venv links one into .venv/bin)")
 
 
-def test_fallback_draws_one_arrow_per_edge(monkeypatch):
-    monkeypatch.setattr(graph.shutil, "which", lambda name: None)
-    ax = graph.draw_model(model, X, y=np.zeros(5))
-    arrows = [c for c in ax.get_children() if isinstance(c, matplotlib.text.Annotation)]
-    assert len(arrows) == 2  # w -> y, sigma -> y
+def node(svg, name):
+    return svg.split(f"<title>{name}</title>")[1].split("</g>")[0]
 
 
-def test_relations_mark_observed_site():
-    rel = graph.model_relations(model, X, y=np.zeros(5))
-    assert rel["observed"] == ["y"]
-    assert sorted(rel["sample_sample"]["y"]) == ["sigma", "w"]
+def test_with_dot_renders_every_site_and_shades_the_observed_one(dot_on_path):
+    svg = draw_model(model, X, y=np.zeros(5)).pipe(format="svg").decode()
+    assert 'fill="grey"' in node(svg, "y") and 'fill="white"' in node(svg, "sigma")
+    assert "<title>w&#45;&gt;y</title>" in svg and "<title>sigma&#45;&gt;y</title>" in svg
+    assert "y ~ Normal" in svg and "sigma ~ HalfNormal" in svg
+
+    def height(name):  # SVG y grows downwards: parents sit above their child
+        return float(node(svg, name).split('cy="')[1].split('"')[0])
+
+    assert height("w") < height("y") and height("sigma") < height("y")
 
 
-def test_without_observed_data_nothing_is_shaded():
-    rel = graph.model_relations(model, X)
-    assert rel["observed"] == []
-    ax = graph.draw_matplotlib(rel)
-    colors = {p.get_facecolor() for p in ax.patches if isinstance(p, Circle)}
-    assert len(colors) == 1
-
-
-@pytest.mark.skipif(not graph.has_dot(), reason="Graphviz `dot` not installed")
-def test_with_dot_renders_graphviz():
-    g = graph.draw_model(model, X, y=np.zeros(5))
-    svg = g.pipe(format="svg").decode()
-    assert "sigma" in svg and "<svg" in svg
-    assert "y [label=y fillcolor=grey" in g.source  # the observed node is shaded
-    assert "w [label=w fillcolor=white" in g.source
+def test_without_dot_lists_the_sites_and_their_shapes(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty directory: no dot anywhere
+    text = draw_model(model, X, y=np.zeros(5))
+    first, *rest = str(text).splitlines()
+    assert "install Graphviz" in first
+    dist_rows = {line.split()[0]: line.split("dist")[1] for line in rest if " dist " in line}
+    assert set(dist_rows) == {"w", "sigma", "y"}
+    assert dist_rows["w"].split() == ["|", "2"]    # event shape 2
+    assert dist_rows["y"].split() == ["5", "|"]    # batch shape 5
+    assert repr(text) == str(text)  # shown as lines in a notebook, not as a quoted string
