@@ -1,65 +1,32 @@
+import jax
 import jax.numpy as jnp
 import numpy as np
 import numpyro
 import numpyro.distributions as dist
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from model_zoo import CASES, linear, scaled_linear
+from scipy import stats
 
-from helpers.data import forum_dataset
 from helpers.identify import (
     flat_directions,
-    least_squares,
     observed_log_likelihood,
     rescale,
     rescale_invariance,
 )
 
-DATA = forum_dataset(2)
+SCALED = next(c for c in CASES if c.name == "scaled_linear")
+LINEAR = next(c for c in CASES if c.name == "linear")
 
 
-def scaled(X, y=None):
-    w = numpyro.sample("w", dist.Normal(0.0, 10.0).expand([X.shape[1]]).to_event(1))
-    b = numpyro.sample("b", dist.Normal(0.0, 10.0))
-    f = numpyro.sample("f", dist.Normal(0.0, 2.5))
-    sigma = numpyro.sample("sigma", dist.Uniform(0.0, 10.0))
-    numpyro.sample("y", dist.Normal(f * (X @ w + b), sigma), obs=y)
+def least_squares(X, y):
+    """Independent reference: coefficients (w, b) and the ML noise sd."""
+    design = np.column_stack([X, np.ones(len(y))])
+    coef = np.linalg.lstsq(design, y, rcond=None)[0]
+    return coef, float(np.sqrt(np.mean((y - design @ coef) ** 2)))
 
 
-def plain(X, y=None):
-    w = numpyro.sample("w", dist.Normal(0.0, 10.0).expand([X.shape[1]]).to_event(1))
-    b = numpyro.sample("b", dist.Normal(0.0, 10.0))
-    sigma = numpyro.sample("sigma", dist.Uniform(0.0, 10.0))
-    numpyro.sample("y", dist.Normal(X @ w + b, sigma), obs=y)
-
-
-def mle(f=0.534):
-    fit = least_squares(DATA.X, DATA.y)
-    coef = fit["coef"]
-    return coef, {"f": jnp.array(f), "w": jnp.array(coef[:2] / f), "b": jnp.array(coef[2] / f),
-                  "sigma": jnp.array(fit["sigma"])}
-
-
-def loglik(params):
-    return observed_log_likelihood(scaled, params, DATA.X, y=DATA.y)
-
-
-@settings(max_examples=15)
-@given(c=st.one_of(st.floats(-20, -0.05), st.floats(0.05, 20)))
-def test_loglik_is_invariant_under_rescaling(c):
-    _, params = mle()
-    table = rescale_invariance(loglik, params, [c])
-    assert abs(table.loc[0, "difference"]) < 1e-3 * abs(table.loc[0, "loglik"])
-
-
-def test_rescale_invariance_table_columns():
-    _, params = mle()
-    table = rescale_invariance(loglik, params, [-1.0, 2.0])
-    assert table.columns.tolist() == ["c", "loglik", "difference"]
-    assert table["c"].tolist() == [-1.0, 2.0]
-
-
-def test_rescale_moves_parameters():
+# --- rescale and the invariance of f * (X w + b) -----------------------------------------
+def test_rescale_moves_f_w_b_only():
     out = rescale({"f": 2.0, "w": np.array([4.0, 8.0]), "b": 6.0, "sigma": 1.0}, -2.0)
     assert out["f"] == -4.0 and out["b"] == -3.0 and out["sigma"] == 1.0
     np.testing.assert_array_equal(out["w"], [-2.0, -4.0])
@@ -71,74 +38,130 @@ def test_rescale_rejects_bad_scale(c):
         rescale({"f": 1.0, "w": 1.0, "b": 1.0}, c)
 
 
-def test_rescale_names_missing_key():
-    with pytest.raises(ValueError, match=r"params has no \['b'\]"):
-        rescale({"f": 1.0, "w": 1.0}, 2.0)
+def test_loglik_is_invariant_under_rescaling_and_matches_scipy():
+    (X,), y = SCALED.args, SCALED.kwargs["y"]
+    params = {"f": 0.534, "w": np.array([-0.9594, -9.594]), "b": 4.294, "sigma": 1e-3}
+
+    def loglik(p):
+        return observed_log_likelihood(scaled_linear, p, X, y=y)
+
+    table = rescale_invariance(loglik, params, [-1.0, 0.5, 3.0])
+    by_hand = stats.norm.logpdf(y, 0.534 * (X @ params["w"] + 4.294), 1e-3).sum()
+    np.testing.assert_allclose(table["loglik"], by_hand, rtol=1e-4)
+    assert table["c"].tolist() == [-1.0, 0.5, 3.0]
+    assert np.all(np.abs(table["difference"]) < 1e-4 * abs(by_hand))
+    assert abs(float(loglik(rescale(params, 1.001))) - by_hand) < 1e-4 * abs(by_hand)
+    assert abs(float(loglik({**params, "f": 0.535})) - by_hand) > 1.0  # f alone moves it
 
 
-def test_observed_log_likelihood_leaves_priors_out():
-    _, params = mle()
-    design_mu = params["f"] * (DATA.X @ params["w"] + params["b"])
-    expected = dist.Normal(design_mu, params["sigma"]).log_prob(DATA.y).sum()
-    np.testing.assert_allclose(loglik(params), expected, rtol=1e-6)
+def test_observed_log_likelihood_counts_factors_and_leaves_priors_out():
+    def with_factor(y):
+        mu = numpyro.sample("mu", dist.Normal(0.0, 10.0))
+        numpyro.factor("extra", -0.5 * mu**2)
+        numpyro.sample("y", dist.Normal(mu, 1.0), obs=y)
+
+    got = float(observed_log_likelihood(with_factor, {"mu": 1.0}, np.array([0.0, 2.0])))
+    assert got == pytest.approx(-0.5 + stats.norm.logpdf([0.0, 2.0], 1.0, 1.0).sum(), rel=1e-6)
 
 
-def test_scaled_model_has_one_flat_direction_along_the_ridge():
-    coef, params = mle()
-    result = flat_directions(scaled, params, DATA.X, y=DATA.y)
-    assert result["names"] == ["b", "f", "sigma", "w[0]", "w[1]"]
-    assert result["flat"].tolist() == [0]
-    f, w, b = 0.534, coef[:2] / 0.534, coef[2] / 0.534
-    tangent = np.array([-b, f, 0.0, -w[0], -w[1]])  # d/dc (c f, w / c, b / c) at c = 1
-    cosine = abs(result["directions"][:, 0] @ tangent) / np.linalg.norm(tangent)
-    assert cosine > 0.999
+def test_observed_log_likelihood_is_differentiable():
+    y = np.array([0.3, 1.1, 2.0])
+
+    def ll(mu):
+        def model(y):
+            m = numpyro.sample("mu", dist.Normal(0.0, 10.0))
+            numpyro.sample("y", dist.Normal(m, 1.0), obs=y)
+        return observed_log_likelihood(model, {"mu": mu}, y)
+
+    assert float(jax.grad(ll)(0.5)) == pytest.approx(np.sum(y - 0.5), rel=1e-5)
 
 
-def test_identified_model_has_no_flat_direction():
-    coef, params = mle()
-    plain_params = {"w": jnp.array(coef[:2]), "b": jnp.array(coef[2]), "sigma": params["sigma"]}
-    result = flat_directions(plain, plain_params, DATA.X, y=DATA.y)
-    assert result["flat"].size == 0
+# --- flat_directions against closed forms ---------------------------------------------------
+def test_identified_regression_reaches_least_squares_and_has_no_flat_direction():
+    (X,), y = LINEAR.args, LINEAR.kwargs["y"]
+    result = flat_directions(linear, (X,), {"y": y})
+    coef, sigma_ml = least_squares(X, y)
+    np.testing.assert_allclose(result["optimum"]["w"], coef[:2], rtol=1e-5)
+    np.testing.assert_allclose(result["optimum"]["b"], coef[2], rtol=1e-5)
+    np.testing.assert_allclose(result["optimum"]["sigma"], sigma_ml, rtol=1e-4)
+    assert result["converged"] and result["flat"].size == 0 and result["flat_sites"] == []
     assert result["eigenvalues"].min() > 0.1
 
 
-def test_flat_directions_rejects_bad_tol():
-    _, params = mle()
-    with pytest.raises(ValueError, match="tol must be > 0"):
-        flat_directions(scaled, params, DATA.X, y=DATA.y, tol=0)
+def test_hessian_equals_the_normal_equations_matrix():
+    (X,), y = LINEAR.args, LINEAR.kwargs["y"]
+
+    def known_sigma(X, y=None):
+        w = numpyro.sample("w", dist.Normal(0.0, 10.0).expand([2]).to_event(1))
+        b = numpyro.sample("b", dist.Normal(0.0, 10.0))
+        numpyro.sample("y", dist.Normal(X @ w + b, 0.1), obs=y)
+
+    result = flat_directions(known_sigma, (X,), {"y": y})
+    design = np.column_stack([np.ones(len(y)), X])  # coordinates b, w[0], w[1]
+    assert result["names"] == ["b", "w[0]", "w[1]"]
+    np.testing.assert_allclose(result["hessian"], design.T @ design / 0.1**2, rtol=1e-6)
 
 
-def test_flat_directions_names_unused_parameter():
-    def unused(X, y=None):
+def test_scaled_model_is_flat_along_the_rescaling_direction():
+    result = flat_directions(scaled_linear, SCALED.args, SCALED.kwargs)
+    assert result["names"] == ["b", "f", "sigma", "w[0]", "w[1]"]
+    assert result["flat"].tolist() == [0] and result["converged"]
+    assert result["flat_sites"] == ["w", "b", "f"]
+    opt = result["optimum"]
+    # d/dc (c f, w / c, b / c) at c = 1, in the coordinate order above
+    tangent = np.array([-opt["b"], opt["f"], 0.0, -opt["w"][0], -opt["w"][1]])
+    cosine = abs(result["directions"][:, 0] @ tangent) / np.linalg.norm(tangent)
+    assert cosine > 0.999
+    coef, _ = least_squares(SCALED.args[0], SCALED.kwargs["y"])
+    np.testing.assert_allclose(opt["f"] * np.append(opt["w"], opt["b"]), coef, rtol=1e-4)
+
+
+def test_two_sums_are_flat_along_minus_one_one():
+    def model(y):
+        a = numpyro.sample("a", dist.Normal(0.0, 10.0))
+        b = numpyro.sample("b", dist.Normal(0.0, 10.0))
+        numpyro.sample("y", dist.Normal(a + b, 1.0), obs=y)
+
+    result = flat_directions(model, (np.array([1.0, 2.0, 4.0]),))
+    np.testing.assert_allclose(np.abs(result["directions"][:, 0]), [2**-0.5, 2**-0.5], rtol=1e-6)
+    assert result["eigenvalues"][1] == pytest.approx(2.0, rel=1e-6)  # scaled [[1, 1], [1, 1]]
+    assert result["optimum"]["a"] + result["optimum"]["b"] == pytest.approx(7 / 3, rel=1e-6)
+
+
+def test_negative_curvature_away_from_the_maximum_is_not_called_flat():
+    (X,), y = LINEAR.args, LINEAR.kwargs["y"]
+    start = {"w": np.array([3.0, -4.0]), "b": -2.0, "sigma": 0.2}
+
+    def neg_loglik(theta):  # w, b, sigma on their own scale
+        mu = X @ theta[:2] + theta[2]
+        return -jnp.sum(dist.Normal(mu, theta[3]).log_prob(y))
+
+    h = jax.hessian(neg_loglik)(jnp.array([3.0, -4.0, -2.0, 0.2]))
+    assert np.linalg.eigvalsh(np.asarray(h)).min() < 0  # not convex at the start
+    result = flat_directions(linear, (X,), {"y": y}, params=start)
+    assert result["flat"].size == 0 and result["converged"]
+
+
+def test_sites_the_likelihood_does_not_touch_are_left_out():
+    case = next(c for c in CASES if c.name == "varying_intercepts")
+    result = flat_directions(case.model, case.args, case.kwargs)
+    assert result["left_out"] == ["mu_a", "sigma_a"]
+    assert result["flat"].size == 0
+    assert {n.split("[")[0] for n in result["names"]} == {"a", "beta", "sigma"}
+
+
+def test_an_unused_site_is_left_out():
+    def ghost(X, y=None):
         numpyro.sample("ghost", dist.Normal(0.0, 1.0))
-        plain(X, y)
+        linear(X, y)
 
-    coef, params = mle()
-    p = {"w": jnp.array(coef[:2]), "b": jnp.array(coef[2]), "sigma": params["sigma"],
-         "ghost": jnp.array(0.0)}
-    with pytest.raises(ValueError, match=r"does not depend on \['ghost'\]"):
-        flat_directions(unused, p, DATA.X, y=DATA.y)
+    result = flat_directions(ghost, LINEAR.args, LINEAR.kwargs)
+    assert result["left_out"] == ["ghost"] and result["flat"].size == 0
 
 
-def test_least_squares_recovers_the_products():
-    fit = least_squares(DATA.X, DATA.y)
-    truth = DATA.truth["f"] * np.append(DATA.truth["weights"], DATA.truth["b"])
-    assert np.all(np.abs(fit["coef"] - truth) < 5 * fit["se"])
-    assert 0.5e-3 < fit["sigma"] < 2e-3
-
-
-@settings(deadline=None, max_examples=20)
-@given(st.integers(min_value=0, max_value=10_000))
-def test_least_squares_se_shrinks_with_more_data(seed):
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(400, 2))
-    y = X @ np.array([1.0, -2.0]) + 0.5 + rng.normal(size=400)
-    ratio = least_squares(X[:100], y[:100])["se"] / least_squares(X, y)["se"]
-    assert np.all((ratio > 1.3) & (ratio < 3.0))  # about sqrt(4) = 2
-
-
-@pytest.mark.parametrize("X, y", [(np.ones(5), np.ones(5)), (np.ones((5, 2)), np.ones(4)),
-                                  (np.ones((3, 2)), np.ones(3))])
-def test_least_squares_rejects_bad_shapes(X, y):
-    with pytest.raises(ValueError, match="expected X of shape"):
-        least_squares(X, y)
+def test_flat_directions_explains_what_it_cannot_do():
+    case = next(c for c in CASES if c.name == "mixture_enumerated")
+    with pytest.raises(ValueError, match=r"continuous latent sites; \['z'\] are discrete"):
+        flat_directions(case.model, case.args, case.kwargs)
+    with pytest.raises(ValueError, match="did you pass the data"):
+        flat_directions(linear, LINEAR.args)  # y forgotten: y is then latent, nothing observed
