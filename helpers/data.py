@@ -1,14 +1,8 @@
-"""Simulated data sets with known truth.
+"""Simulated data sets of ``y = f * (X @ w + b) + noise`` with known truth.
 
-Every simulator draws with NumPy's ``default_rng(seed)``, so the data do not depend on
-JAX's precision setting (``numpyro.enable_x64`` changes what ``jax.random`` draws for
-the same key; NumPy's generator does not). The model behind all of them is the forum's::
-
-    y = f * (X @ w + b) + noise
-
-``truth`` keys are the site names of the course's models (``w``, ``b``, ``f``,
-``sigma``, ...), so ``truth_in_interval(mcmc.get_samples(), data.truth)`` needs no
-renaming.
+NumPy's ``default_rng(seed)`` draws them, so they do not depend on JAX's precision
+(``numpyro.enable_x64`` changes what ``jax.random`` draws for the same key). ``truth``
+keys are the course models' site names (``w``, ``b``, ``f``, ``sigma``, ...).
 """
 
 from dataclasses import dataclass, field
@@ -62,24 +56,10 @@ def _linear(rng, n, w, b, f):
 def simulate_linear(*, n=50, w=W, b=B, f=1.0, sigma=0.1, seed=0):
     """Simulate ``y = f * (X @ w + b) + Normal(0, sigma)`` with ``X ~ Normal(0, 1)``.
 
-    Parameters
-    ----------
-    n : int
-        Number of observations.
-    w : sequence of float
-        One weight per column of ``X``.
-    b, f : float
-        Intercept and overall scale.
-    sigma : float
-        Noise standard deviation.
-    seed : int
-        Seed for ``numpy.random.default_rng``.
-
-    Returns
-    -------
-    LinearData
-        ``X`` (n, len(w)), ``y`` (n,); ``truth`` keys ``w``, ``b``, ``f``, ``sigma``.
-        The other simulators take the same ``n``, ``w``, ``b``, ``sigma`` and ``seed``.
+    ``n`` observations, one weight in ``w`` per column of ``X``, intercept ``b``, scale
+    ``f``, noise sd ``sigma``, NumPy ``seed``; the other simulators take the same names.
+    Returns ``LinearData`` with ``X`` (n, len(w)), ``y`` (n,) and ``truth`` keys ``w``,
+    ``b``, ``f``, ``sigma``.
 
     Examples
     --------

@@ -1,9 +1,4 @@
-"""The normal linear model in closed form: design matrix, least squares, conjugate posterior.
-
-These are the exact answers MCMC is held against: least squares is the maximum of the
-likelihood of ``y ~ Normal(X @ w + b, sigma)``; with known noise and Normal priors the
-posterior of ``(w, b)`` is Gaussian with a closed-form mean and covariance.
-"""
+"""The normal linear model in closed form: the exact answers MCMC is held against."""
 
 from typing import NamedTuple
 
@@ -13,16 +8,7 @@ __all__ = ["design_matrix", "least_squares", "conjugate_linear_posterior"]
 
 
 def design_matrix(X):
-    """Return ``X`` with a column of ones appended, so ``design_matrix(X) @ (w, b) = X @ w + b``.
-
-    Parameters
-    ----------
-    X : array_like, shape (n, j) or (n,)
-        Covariates; a 1-D ``X`` is one covariate.
-
-    Returns
-    -------
-    ndarray, shape (n, j + 1)
+    """Return ``X`` (shape (n, j), or (n,) for one covariate) with a column of ones appended.
 
     Examples
     --------
@@ -44,8 +30,6 @@ def _design_and_y(X, y):
 
 
 class LeastSquares(NamedTuple):
-    """Result of :func:`least_squares`: ``coef`` (w then b), ``se``, ``sigma_ml``."""
-
     coef: np.ndarray
     se: np.ndarray
     sigma_ml: float
@@ -54,23 +38,12 @@ class LeastSquares(NamedTuple):
 def least_squares(X, y):
     """Fit ``y = X @ w + b`` by least squares: the maximum likelihood of a normal linear model.
 
-    Parameters
-    ----------
-    X : array_like, shape (n, j) or (n,)
-    y : array_like, shape (n,)
-
     Returns
     -------
     LeastSquares
-        ``coef``: ``(w_1, ..., w_j, b)``; ``sigma_ml``: the maximum-likelihood noise sd,
-        ``sqrt(RSS / n)``; ``se``: the standard errors from the inverse Fisher
-        information at the maximum, ``sigma_ml * sqrt(diag((A^T A)^-1))`` with ``A`` the
-        design matrix. (Textbook OLS standard errors use ``RSS / (n - j - 1)``; they are
-        larger by ``sqrt(n / (n - j - 1))``.)
-
-    See Also
-    --------
-    conjugate_linear_posterior : the Bayesian counterpart with known noise.
+        ``coef`` = ``(w_1, ..., w_j, b)``; ``sigma_ml = sqrt(RSS / n)``, the ML noise sd;
+        ``se = sigma_ml * sqrt(diag((A^T A)^-1))`` (``A`` the design matrix), the inverse
+        Fisher information at the maximum. Textbook OLS errors use ``RSS / (n - j - 1)``.
 
     Examples
     --------
@@ -88,28 +61,9 @@ def least_squares(X, y):
 def conjugate_linear_posterior(X, y, prior_sd, noise_sd):
     """Exact posterior of ``y ~ Normal(X @ w + b, noise_sd)`` with ``w, b ~ Normal(0, prior_sd)``.
 
-    With design matrix ``A`` and noise precisions ``P = diag(1 / noise_sd**2)``:
-    ``cov = (A^T P A + I / prior_sd**2)^-1`` and ``mean = cov @ A^T P y``.
-
-    Parameters
-    ----------
-    X : array_like, shape (n, j) or (n,)
-    y : array_like, shape (n,)
-    prior_sd : float
-        Prior sd of every weight and of the intercept.
-    noise_sd : float or array_like of shape (n,)
-        Known noise sd: one for all points, or one per point.
-
-    Returns
-    -------
-    mean : ndarray, shape (j + 1,)
-        Posterior mean of ``(w_1, ..., w_j, b)``.
-    cov : ndarray, shape (j + 1, j + 1)
-        Posterior covariance, same order.
-
-    See Also
-    --------
-    least_squares : the maximum-likelihood fit, the limit as ``prior_sd`` grows.
+    With design matrix ``A`` and ``P = diag(1 / noise_sd**2)`` (``noise_sd`` a scalar or
+    one per point): ``cov = (A^T P A + I / prior_sd**2)^-1``, ``mean = cov A^T P y``, in
+    the order ``(w_1, ..., w_j, b)``.
 
     References
     ----------

@@ -13,16 +13,8 @@ __all__ = ["normal_log_density", "normal_scale"]
 def normal_log_density(y, mu, sigma):
     """``log N(y | mu, sigma) = -log(sigma) - log(2 pi) / 2 - (y - mu)**2 / (2 sigma**2)``.
 
-    Parameters
-    ----------
-    y, mu, sigma : array_like
-        Broadcastable NumPy or JAX arrays; ``sigma`` is a standard deviation, > 0.
-
-    Returns
-    -------
-    array
-        Element-wise log density with the broadcast shape (JAX in, JAX out: it works
-        inside a model and under ``jax.grad``).
+    Element-wise, with broadcasting; ``sigma`` is a standard deviation. A JAX array,
+    so it works inside a model and under ``jax.grad``.
 
     Examples
     --------
@@ -38,25 +30,8 @@ def normal_log_density(y, mu, sigma):
 def normal_scale(sd=None, variance=None, precision=None):
     """Return the standard deviation ``dist.Normal`` wants, from exactly one spelling.
 
-    Plain arithmetic, so it works on floats, NumPy arrays and JAX tracers inside a model.
-
-    Parameters
-    ----------
-    sd : float or array, optional
-        Standard deviation: returned as is.
-    variance : float or array, optional
-        ``sd**2``: its square root is returned.
-    precision : float or array, optional
-        ``1 / sd**2``: ``precision ** -0.5`` is returned.
-
-    Returns
-    -------
-    float or array
-
-    Raises
-    ------
-    ValueError
-        If not exactly one of the three is given.
+    ``sd`` is returned as is, ``variance ** 0.5`` or ``precision ** -0.5`` otherwise:
+    plain arithmetic, so floats, NumPy arrays and JAX tracers inside a model all work.
 
     Examples
     --------

@@ -37,14 +37,8 @@ def plot_data(x, y, ax=None, **kwargs):
 def plot_predictive(x, draws, y=None, prob=0.9, ax=None, label="predictive", color="C0"):
     """Show predictive draws as a median line and a central ``prob`` band, over the data.
 
-    Parameters
-    ----------
-    x : array_like, shape (n,)
-        One covariate (the x axis).
-    draws : array_like, shape (num_draws, n)
-        Draws of y, e.g. ``Predictive(model, samples)(key, X)["y"]``.
-    y : array_like, shape (n,), optional
-        Observed data, drawn as points on top.
+    ``x`` (n,) is one covariate; ``draws`` (num_draws, n) are draws of y, e.g.
+    ``Predictive(model, samples)(key, X)["y"]``; ``y`` (n,), if given, is drawn on top.
 
     Examples
     --------
@@ -170,19 +164,9 @@ def rescaling_widget(X, y, params, c_min=-3.0, c_max=3.0):
 def plot_rank_histogram(ranks, num_draws, bins=10, prob=0.99, ax=None, **kwargs):
     """Histogram of SBC ranks over the band each bin count of uniform ranks stays in.
 
-    Parameters
-    ----------
-    ranks : array_like of int, shape (R,)
-        One column of :func:`helpers.sbc.sbc_ranks`.
-    num_draws : int
-        L, the number of posterior draws per replication (ranks lie in ``0..L``).
-    prob : float
-        Each bin count of uniform ranks lies in its grey band with this probability
-        (the central interval of Binomial(R, the bin's share of ranks)).
-
-    References
-    ----------
-    Talts et al. (2018), arXiv:1804.06788, section 4.1.
+    ``ranks`` is one column of :func:`helpers.sbc.sbc_ranks`, ``num_draws`` L (ranks lie in
+    ``0..L``). A bin count of uniform ranks lies in its grey band with probability
+    ``prob`` (central interval of Binomial(R, the bin's share of ranks); Talts et al. 2018).
 
     Examples
     --------

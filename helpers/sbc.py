@@ -1,10 +1,6 @@
-"""Simulation-based calibration (SBC): is the posterior right on average over the prior?
-
-Draw a truth from the prior, simulate data from it, fit the model, and count how many
-posterior draws fall below the truth. When the model and the sampler are right, that
-rank is uniform over ``0..L`` (``L`` draws per fit). ``functional_nuts`` makes the fit a
-pure JAX function, so ``jax.jit(jax.vmap(fit))`` fits all replications in one compiled
-call; ``sbc_ranks`` counts the ranks and ``rank_uniformity`` tests them.
+"""Simulation-based calibration (SBC): draw a truth from the prior, simulate data, fit, and
+count the posterior draws below the truth. That rank is uniform on ``0..L`` (L draws per
+fit) when model and sampler are right.
 
 References
 ----------
@@ -20,31 +16,12 @@ __all__ = ["functional_nuts", "sbc_ranks", "rank_uniformity"]
 def functional_nuts(model, *example_args, num_warmup=300, num_samples=500, thinning=5):
     """Build ``fit(rng_key, *model_args)``: NUTS on one data set, as a pure JAX function.
 
-    ``MCMC.run`` is a Python method that compiles its sampler on every call. This
-    function is built once from NumPyro's functional NUTS (``numpyro.infer.hmc.hmc``),
-    so ``jax.jit(jax.vmap(fit))`` compiles one sampler for a whole batch of data sets.
-
-    Parameters
-    ----------
-    model : callable
-        A NumPyro model; its positional arguments are the ``model_args`` of ``fit``.
-    *example_args
-        Model arguments with the shapes ``fit`` will see (used to find the sites).
-    num_warmup, num_samples : int
-        Adaptation and sampling iterations of one chain (step size and diagonal mass
-        matrix are adapted during warmup).
-    thinning : int
-        Keep every ``thinning``-th draw: ``num_samples // thinning`` draws per fit.
-
-    Returns
-    -------
-    callable
-        ``fit(rng_key, *model_args) -> dict`` of constrained draws, leading axis =
-        draws. Every fit starts at the prior median.
-
-    See Also
-    --------
-    sbc_ranks, rank_uniformity
+    ``MCMC.run`` compiles its sampler on every call; ``fit`` is built once from NumPyro's
+    functional NUTS (``numpyro.infer.hmc.hmc``), so ``jax.jit(jax.vmap(fit))`` compiles
+    one sampler for a whole batch of data sets. ``example_args`` are model arguments of
+    the shapes ``fit`` will see. One chain from the prior median, step size and diagonal
+    mass adapted during warmup; ``fit`` returns a dict of constrained draws, every
+    ``thinning``-th of ``num_samples``.
 
     Examples
     --------
@@ -84,27 +61,10 @@ def functional_nuts(model, *example_args, num_warmup=300, num_samples=500, thinn
 def sbc_ranks(truth, draws):
     """Rank each true value among its replication's posterior draws.
 
-    Parameters
-    ----------
-    truth : dict of array, each of shape (R, ...)
-        The values each of R data sets was simulated from.
-    draws : dict of array, each of shape (R, L, ...)
-        L posterior draws per replication, for (at least) the sites in ``truth``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        R rows, one int column per scalar parameter (``w[0]`` for element 0 of a
-        vector site): the number of draws below the truth, from 0 to L.
-
-    See Also
-    --------
-    rank_uniformity : the test of these ranks.
-    helpers.plots.plot_rank_histogram : their histogram.
-
-    References
-    ----------
-    Talts et al. (2018), arXiv:1804.06788, algorithm 1.
+    ``truth[site]`` has shape (R, ...) (R replications), ``draws[site]`` (R, L, ...).
+    Returns a DataFrame of R rows, one int column per scalar parameter (``w[0]`` for
+    element 0 of a vector site): the number of draws below the truth, 0 to L
+    (Talts et al. 2018, algorithm 1).
 
     Examples
     --------
@@ -132,27 +92,10 @@ def sbc_ranks(truth, draws):
 def rank_uniformity(ranks, num_draws, bins=10):
     """Chi-square test that SBC ranks are uniform on ``0..num_draws``, one p-value per column.
 
-    The ``num_draws + 1`` possible ranks are grouped into ``bins`` bins; each bin's
-    expected count is ``R`` times its share of the possible ranks, so the bins need
-    not be equal.
-
-    Parameters
-    ----------
-    ranks : pandas.DataFrame or pandas.Series
-        From :func:`sbc_ranks`.
-    num_draws : int
-        L, the number of posterior draws per replication (ranks lie in ``0..L``).
-    bins : int
-        Number of bins.
-
-    Returns
-    -------
-    pandas.Series
-        p-value per parameter: small (e.g. < 0.01) means the ranks are not uniform.
-
-    References
-    ----------
-    Talts et al. (2018), arXiv:1804.06788, section 4.
+    ``ranks`` come from :func:`sbc_ranks`; ``num_draws`` is L, the draws per fit. The
+    ``L + 1`` possible ranks go into ``bins`` bins, each expected to hold R times its
+    share of them (so bins need not be equal). A small p-value (e.g. < 0.01) says the
+    ranks are not uniform (Talts et al. 2018, section 4).
 
     Examples
     --------
