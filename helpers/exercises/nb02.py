@@ -71,6 +71,13 @@ def _terms():
     return float(prior), float(likelihood), float(as_variance), data.n
 
 
+def _f_term():
+    """What a learner adds by giving f (not a site of the model) a Normal(0, 10) prior."""
+    from scipy import stats
+
+    return float(stats.norm.logpdf(_data().truth["f"], 0, 10))
+
+
 def _examples_1():
     prior, likelihood, as_variance, n = _terms()
     right = prior + likelihood
@@ -82,6 +89,7 @@ def _examples_1():
                             "normalising constant"),
             "variance as scale": ({"log_joint_truth": prior + as_variance}, "variance"),
             "sign": ({"log_joint_truth": -right}, "sign"),
+            "prior of f": ({"log_joint_truth": right + _f_term()}, "not a site"),
         },
     }
 
@@ -114,6 +122,8 @@ def _check_1(log_joint_truth):
                  "energy, without the Jacobian)."),
         (prior + as_variance, "you passed the variance sigma**2 as the scale: Normal's second "
                               "argument (and scipy's scale) is the sd."),
+        (right + _f_term(), "f is not a site of `model` (data.truth has it for notebook 04's "
+                            "model): leave its prior out."),
     ] + [(right + k * constant, f"did you drop the normalising constant? You are "
                                 f"{k} x log(2 pi)/2 above the log joint.") for k in (n, n + 2)]
     for target, message in diagnoses:
