@@ -10,7 +10,14 @@
               checks; sample the precision and keep ``y`` an observed site.
 
 Each checker recomputes what it needs from the course's data (``forum_dataset(1)``, seed 0),
-the notebook's priors and fixed keys: no state is shared with the notebook.
+the notebook's priors and fixed keys (03.1: the five prior draws of ``key_points``, the
+first of ``random.split(PRNGKey(0), 6)``): no state is shared with the notebook.
+
+>>> from helpers.exercises import check
+>>> _ = check("03.1", gap=-45.95, same_gradient=True)   # doctest: +ELLIPSIS
+Exercise 03.1 (easy, drop the constant): not yet. you took model_obs minus yours, ...
+>>> _ = check("03.1", gap=45.95, same_gradient=True)
+Exercise 03.1 (easy, drop the constant): correct.
 """
 
 import numpy as np
