@@ -54,10 +54,11 @@ def _loglik(p):
     return float(log_likelihood(_model, p, data.X, y=data.y, batch_ndims=0)["y"].sum())
 
 
-def _rescaled(c, f=True, w=True):
+def _rescaled(c, how="divide"):
+    """The truth with f times c and w, b divided by c; or the two usual slips."""
     t = _data().truth
-    return dict(t, f=t["f"] * c if f else t["f"], w=t["w"] / c if w else t["w"],
-                b=t["b"] / c if w else t["b"])
+    k = {"divide": 1 / c, "f only": 1.0, "multiply": c}[how]
+    return dict(t, f=t["f"] * c, w=t["w"] * k, b=t["b"] * k)
 
 
 def _log_joint(p):
@@ -77,11 +78,10 @@ def _examples_1():
         "solution": {"ll_truth": ll, "ll_rescaled": _loglik(_rescaled(-3.0))},
         "mistakes": {
             "per point": ({"ll_truth": per_point, "ll_rescaled": per_point}, "sum over"),
-            "f only": ({"ll_truth": ll, "ll_rescaled": _loglik(_rescaled(-3.0, w=False))},
+            "f only": ({"ll_truth": ll, "ll_rescaled": _loglik(_rescaled(-3.0, "f only"))},
                        "only f"),
-            "times c": ({"ll_truth": ll, "ll_rescaled": _loglik(
-                dict(truth, f=-3 * truth["f"], w=-3 * truth["w"], b=-3 * truth["b"]))},
-                "divide w and b"),
+            "times c": ({"ll_truth": ll, "ll_rescaled": _loglik(_rescaled(-3.0, "multiply"))},
+                        "Divide w and b"),
             "log joint": ({"ll_truth": _log_joint(truth),
                            "ll_rescaled": _log_joint(_rescaled(-3.0))}, "log joint"),
         },
@@ -112,13 +112,12 @@ def _check_1(ll_truth, ll_rescaled):
     if not _near(ll_truth, _loglik(truth)):
         raise Wrong(f"ll_truth = {ll_truth:.4g}, but the log-likelihood at the truth is "
                     f"{_loglik(truth):.4g}. Evaluate `model` at `truth` with data.X and y=data.y.")
-    if _near(ll_rescaled, _loglik(_rescaled(-3.0, w=False))):
+    if _near(ll_rescaled, _loglik(_rescaled(-3.0, "f only"))):
         raise Wrong("you rescaled only f: f * (X w + b) is then -3 times the mean. Divide w "
                     "and b by c as well, and the mean, and the likelihood, stay unchanged.")
-    if _near(ll_rescaled, _loglik(dict(truth, f=-3 * truth["f"], w=-3 * truth["w"],
-                                       b=-3 * truth["b"]))):
+    if _near(ll_rescaled, _loglik(_rescaled(-3.0, "multiply"))):
         raise Wrong("you multiplied w and b by c too: that multiplies the mean by c**2 = 9. "
-                    "divide w and b by c, so that (c f)(X w / c + b / c) = f (X w + b).")
+                    "Divide w and b by c, so that (c f)(X w / c + b / c) = f (X w + b).")
     if not _near(ll_rescaled, _loglik(_rescaled(-3.0))):
         raise Wrong(f"ll_rescaled = {ll_rescaled:.4g}; at (c f, w / c, b / c) with c = -3 the "
                     f"log-likelihood is {_loglik(_rescaled(-3.0)):.4g}, the same as at the truth.")
