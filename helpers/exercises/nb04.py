@@ -8,6 +8,12 @@
 
 Each checker recomputes what it needs from the course's data (``forum_dataset(2)``, seed 0):
 no state is shared with the notebook.
+
+>>> from helpers.exercises import check
+>>> _ = check("04.1", ll_truth=276.835, ll_rescaled=-1.1e9)   # doctest: +ELLIPSIS
+Exercise 04.1 (easy, the rescaling by hand): not yet. ll_rescaled = -1.1e+09; at (c f, ...
+>>> _ = check("04.1", ll_truth=276.835, ll_rescaled=276.835)
+Exercise 04.1 (easy, the rescaling by hand): correct.
 """
 
 import numpy as np
