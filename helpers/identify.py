@@ -5,6 +5,8 @@
 log-likelihood and reads the flat directions off the Hessian's eigenvectors there.
 """
 
+import math
+
 import numpy as np
 
 __all__ = ["rescale", "rescale_invariance", "observed_log_likelihood", "flat_directions"]
@@ -114,42 +116,41 @@ def _loglik_fn(model, args, kwargs, fixed, supports):
     return loglik
 
 
-def _touched(grad_fn, u, rng):
-    """Sites with a non-zero log-likelihood gradient at ``u`` or at a nearby point."""
-    import jax.numpy as jnp
+def _maximise(value_and_grad, hessian, start, idx):
+    """BFGS over the coordinates ``idx`` (the others stay at ``start``), then Newton steps.
 
-    grads = [grad_fn(u), grad_fn({k: v + rng.normal(size=v.shape) for k, v in u.items()})]
-    return [k for k in u if any(bool(jnp.any(g[k] != 0)) for g in grads)]
-
-
-def _maximise(neg, u0):
-    """BFGS on the negative log-likelihood, then Newton steps; returns ``(u, H)``."""
-    import jax
+    Returns the full coordinate vector, the Hessian block, the value and the gradient.
+    """
     import scipy.optimize
 
-    value_and_grad, hessian = jax.jit(jax.value_and_grad(neg)), jax.jit(jax.hessian(neg))
+    def full(x):
+        out = start.copy()
+        out[idx] = x
+        return out
 
-    def fun(u):
-        value, grad = value_and_grad(u)
-        return float(value), np.asarray(grad, dtype=np.float64)
+    def fun(x):
+        value, grad = value_and_grad(full(x))
+        return float(value), np.asarray(grad, dtype=np.float64)[idx]
 
-    u = scipy.optimize.minimize(fun, np.asarray(u0), jac=True, method="BFGS",
-                                options={"gtol": 1e-9, "maxiter": 5000}).x
+    def hess(x):
+        return np.asarray(hessian(full(x)), dtype=np.float64)[np.ix_(idx, idx)]
+
+    x = scipy.optimize.minimize(fun, start[idx], jac=True, method="BFGS",
+                                options={"gtol": 1e-9, "maxiter": 1000}).x
     for _ in range(10):  # polish: Newton steps with a pseudo-inverse (the ridge is singular)
-        value, grad = fun(u)
-        H = np.asarray(hessian(u), dtype=np.float64)
-        step = np.linalg.lstsq(H, grad, rcond=1e-12)[0]
-        if not grad @ step > 1e-10 or not fun(u - step)[0] < value:
+        value, grad = fun(x)
+        step = np.linalg.lstsq(hess(x), grad, rcond=1e3 * np.finfo(start.dtype).eps)[0]
+        if not grad @ step > 1e-10 or not fun(x - step)[0] < value:
             break
-        u = u - step
-    return u, np.asarray(hessian(u), dtype=np.float64), fun(u)
+        x = x - step
+    return full(x), hess(x), *fun(x)
 
 
 def flat_directions(model, model_args=(), model_kwargs=None, *, params=None, tol=1e-3):
     """Maximise the log-likelihood, then find its flat directions from the Hessian there.
 
     The log-likelihood (observed and factor sites, no priors) is maximised with BFGS
-    over NumPyro's unconstrained coordinates, in float64, starting where NUTS would
+    over NumPyro's unconstrained coordinates, starting where NUTS would
     (or at ``params``). Latent sites the likelihood does not depend on (a
     hierarchical model's hyperparameters) are left out and held fixed. At the
     maximum, the Hessian ``H`` of the negative log-likelihood is scaled to unit
@@ -157,6 +158,9 @@ def flat_directions(model, model_args=(), model_kwargs=None, *, params=None, tol
     known to 10 compare fairly; a direction along which the likelihood stays
     constant has a scaled eigenvalue near 0. Away from a maximum a Hessian can have
     negative eigenvalues in an identified model, which is why it optimises first.
+    It computes in JAX's precision (float32 unless ``jax_enable_x64`` is on; the
+    ``jax.enable_x64`` context manager is avoided on purpose: mixing it with float32
+    calls in one process made later jitted calls fail on jax 0.10.2).
 
     Parameters
     ----------
@@ -180,14 +184,17 @@ def flat_directions(model, model_args=(), model_kwargs=None, *, params=None, tol
         eigenvalues; empty when the likelihood is locally identified),
         ``flat_sites`` (sites that move along a flat direction), ``optimum``
         (constrained values at the maximum), ``loglik`` (its value), ``converged``
-        (a maximum was reached: Newton decrement < 1e-6 and no scaled eigenvalue
-        below ``-tol``) and ``left_out`` (latent sites the likelihood does not touch).
+        (a maximum was reached: within 0.01 of the quadratic model's maximum, a
+        Newton decrement ``g' H^+ g < 0.01``, and no scaled eigenvalue below ``-tol``)
+        and ``left_out`` (latent sites the likelihood does not touch).
 
     Raises
     ------
     ValueError
-        If the model has a discrete latent site, or no latent site the likelihood
-        depends on.
+        If the model has a discrete latent site; if the likelihood depends on no
+        latent site, or on more coordinates than the data have values (then flat
+        directions exist for sure, and the maximum may not); if no finite maximum
+        was found.
 
     Examples
     --------
@@ -205,7 +212,7 @@ def flat_directions(model, model_args=(), model_kwargs=None, *, params=None, tol
     from jax.flatten_util import ravel_pytree
     from numpyro.distributions import biject_to
 
-    from helpers.sites import trace_model
+    from helpers.sites import site_role, trace_model
 
     kwargs = {} if model_kwargs is None else dict(model_kwargs)
     trace = trace_model(model, model_args, kwargs, params=params)
@@ -215,20 +222,41 @@ def flat_directions(model, model_args=(), model_kwargs=None, *, params=None, tol
         raise ValueError(f"flat_directions needs continuous latent sites; {discrete} are "
                          "discrete. Marginalise them (enumeration) or fix them first.")
     supports = {k: s["fn"].support for k, s in latent.items()}
-    with jax.enable_x64(True):
-        u0 = {k: jnp.asarray(biject_to(supports[k]).inv(s["value"]), dtype=jnp.float64)
-              for k, s in latent.items()}
-        full = _loglik_fn(model, model_args, kwargs, {}, supports)
-        touched = _touched(jax.jit(jax.grad(full)), u0, np.random.default_rng(0))
-        if not touched:
-            raise ValueError("the log-likelihood depends on no latent site: does the model "
-                             "have an observed site (did you pass the data, e.g. y=y)?")
-        fixed = {k: s["value"] for k, s in latent.items() if k not in touched}
-        flat_u0, unravel = ravel_pytree({k: u0[k] for k in touched})
-        loglik = _loglik_fn(model, model_args, kwargs, fixed, supports)
-        u, hessian, (value, grad) = _maximise(lambda x: -loglik(unravel(x)), flat_u0)
-        optimum = {k: np.asarray(biject_to(supports[k])(v), dtype=np.float64)
-                   for k, v in unravel(jnp.asarray(u)).items()}
+    plates = {k: s["value"] for k, s in trace.items() if s["type"] == "plate"}  # subsamples
+    n_values = sum(math.prod(s["fn"].batch_shape) if site_role(s) == "factor"
+                   else np.size(s["value"]) for s in trace.values()
+                   if site_role(s) in ("observed", "factor"))
+    u0 = {k: jnp.asarray(biject_to(supports[k]).inv(s["value"]))
+          for k, s in latent.items()}
+    start, unravel = ravel_pytree(u0)
+    loglik = _loglik_fn(model, model_args, kwargs, plates, supports)
+
+    def neg(x):
+        return -loglik(unravel(x))
+
+    value_and_grad, hessian = jax.jit(jax.value_and_grad(neg)), jax.jit(jax.hessian(neg))
+    names = np.array(_coordinate_names(u0))
+    site_of = np.array([n.split("[")[0] for n in names])
+    start = np.asarray(start)
+    nearby = start + np.random.default_rng(0).normal(size=start.shape)
+    moves = (np.asarray(value_and_grad(start)[1]) != 0) | (
+        np.asarray(value_and_grad(nearby)[1]) != 0)
+    touched = [k for k in latent if moves[site_of == k].any()]
+    if not touched:
+        raise ValueError("the log-likelihood depends on no latent site: does the model "
+                         "have an observed site (did you pass the data, e.g. y=y)?")
+    idx = np.flatnonzero(np.isin(site_of, touched))
+    if idx.size > n_values:
+        raise ValueError(
+            f"the likelihood involves {idx.size} coordinates of {touched} but the data "
+            f"hold {n_values} values: it cannot pin them all down (its maximum may not "
+            "even exist); only the priors can, as in most hierarchical models.")
+    u, hessian, value, grad = _maximise(value_and_grad, hessian, start, idx)
+    optimum = {k: np.asarray(biject_to(supports[k])(v), dtype=np.float64)
+               for k, v in unravel(jnp.asarray(u)).items()}
+    if not (np.all(np.isfinite(hessian)) and np.isfinite(value)):
+        raise ValueError("the log-likelihood has no finite maximum from this start (it grows "
+                         "without bound, e.g. a scale going to 0): flat directions not assessed.")
     hessian = (hessian + hessian.T) / 2
     scale = np.sqrt(np.abs(np.diag(hessian)))
     scale[scale == 0] = 1.0  # a coordinate with no curvature at all: flat by itself
@@ -236,10 +264,10 @@ def flat_directions(model, model_args=(), model_kwargs=None, *, params=None, tol
     directions = vectors / scale[:, None]
     directions /= np.linalg.norm(directions, axis=0)
     flat = np.flatnonzero(np.abs(eigenvalues) <= tol)
-    names = _coordinate_names(optimum)
-    moving = {names[i].split("[")[0] for j in flat for i in np.flatnonzero(
-        np.abs(vectors[:, j]) > 0.05)}
-    decrement = float(grad @ np.linalg.lstsq(hessian, grad, rcond=1e-12)[0])
+    names, site_of = names[idx].tolist(), site_of[idx]
+    moving = {site_of[i] for j in flat for i in np.flatnonzero(np.abs(vectors[:, j]) > 0.05)}
+    rcond = 1e3 * np.finfo(start.dtype).eps  # float32 unless x64 is on
+    decrement = float(grad @ np.linalg.lstsq(hessian, grad, rcond=rcond)[0])
     return {
         "eigenvalues": eigenvalues,
         "directions": directions,
@@ -249,7 +277,7 @@ def flat_directions(model, model_args=(), model_kwargs=None, *, params=None, tol
         "flat_sites": [k for k in latent if k in moving],
         "optimum": optimum,
         "loglik": -value,
-        "converged": abs(decrement) < 1e-6 and bool(np.all(eigenvalues > -tol)),
+        "converged": abs(decrement) < 1e-2 and bool(np.all(eigenvalues > -tol)),
         "left_out": [k for k in latent if k not in touched],
     }
 

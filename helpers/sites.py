@@ -10,6 +10,7 @@ value whose shape differs from its distribution's ``batch_shape + event_shape`` 
 """
 
 import math
+import warnings
 
 import jax.numpy as jnp
 import numpy as np
@@ -136,7 +137,9 @@ def trace_model(model, model_args=(), model_kwargs=None, *, params=None, seed=0)
 
 def _total(trace):
     try:
-        return sum(float(jnp.sum(_log_prob(s))) for s in trace.values())
+        with warnings.catch_warnings():  # out-of-support data: the caller's checks say so
+            warnings.simplefilter("ignore")
+            return sum(float(jnp.sum(_log_prob(s))) for s in trace.values())
     except (ValueError, TypeError):  # a value that does not broadcast with its distribution
         return float("nan")
 
@@ -221,15 +224,14 @@ def _shape_problem(name, site, terms):
     if ok:
         return expected, None
     target = batch + event
-    fix = (
-        f"pass {name} with shape {target}, e.g. {name}.reshape({target})"
-        if math.prod(value) == math.prod(target)
-        else f"make {name}'s shape {target}, or check which dim each plate uses"
-    ) + (
-        " (or, if the data's shape is right, give the distribution that shape)"
-        if len(batch) > len(value_batch)
-        else ""
-    )
+    if len(batch) > len(value_batch):
+        fix = ("the distribution has batch axes the data lack: check which dim each plate "
+               "uses and the shapes of its parameters (e.g. a mean of shape (N, 1) from "
+               "X @ w with w of shape (J, 1))")
+    elif math.prod(value) == math.prod(target):
+        fix = f"pass {name} with shape {target}, e.g. {name}.reshape({target})"
+    else:
+        fix = f"make {name}'s shape {target}, or check which dim each plate uses"
     return expected, (
         f"observed site {name!r} has value shape {value} but its distribution "
         f"{type(_unwrap(site['fn'])).__name__} has batch_shape + event_shape = {batch} + "
