@@ -5,15 +5,19 @@
 2. Writes the landing page, build/book-src/index.md, from README.md: its introduction and
    every section that links to the notebooks (the notebook map), links pointed at the pages.
 3. Runs Sphinx with tools/book/conf.py, warnings as errors. MyST-NB executes each notebook
-   once and keeps the result in build/book-cache/ (jupyter-cache), so a second build only
-   re-executes notebooks whose code changed. Nothing is downloaded.
+   once and keeps the result in build/book-cache/<key>/ (jupyter-cache), so a second build only
+   re-executes notebooks whose code changed. The key is a hash of helpers/ and
+   requirements.txt: a changed helper or pin executes every notebook again. Nothing is
+   downloaded.
 
     .venv/bin/python tools/book/build.py     # then open build/book/index.html
 """
 
+import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -54,6 +58,14 @@ def book_notebook(text):
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
+def cache_key():
+    """Hash of what a notebook's outputs depend on besides its own code: helpers and pins."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "helpers").rglob("*.py")) + [ROOT / "requirements.txt"]:
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def write_if_changed(path, text):
     """Write only new content, so Sphinx does not re-read pages that did not change."""
     if not path.exists() or path.read_text() != text:
@@ -69,10 +81,15 @@ def main():
         write_if_changed(SRC / path.name, book_notebook(path.read_text()))
     readme = (ROOT / "README.md").read_text()
     write_if_changed(SRC / "index.md", landing_page(readme, [p.stem for p in paths]))
+    cache = ROOT / "build" / "book-cache" / cache_key()
+    for old in cache.parent.glob("*"):
+        if old != cache:  # executed against other helpers or pins: never valid again
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
     # A static page has no use for live progress bars: tqdm (numpyro's bars) stays silent.
     env = {**os.environ, "TQDM_DISABLE": "1"}
     cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q",
-           "-c", str(HERE), "-d", str(ROOT / "build" / "book-doctrees"), str(SRC), str(OUT)]
+           "-D", f"nb_execution_cache_path={cache}", "-c", str(HERE),
+           "-d", str(ROOT / "build" / "book-doctrees"), str(SRC), str(OUT)]
     start = time.monotonic()
     status = subprocess.run(cmd, env=env, cwd=ROOT).returncode
     verdict = "built" if status == 0 else "FAILED (see the warnings above)"

@@ -22,9 +22,10 @@ exclude_patterns = ["_build", "**.ipynb_checkpoints", "jupyter_execute"]
 myst_enable_extensions = ["dollarmath", "amsmath"]
 myst_heading_anchors = 3
 
-# Execute each notebook once; jupyter-cache keeps the result until the notebook's code changes.
+# Execute each notebook once; jupyter-cache keeps the result until the notebook's code changes
+# (build.py overrides the path with one keyed by a hash of helpers/ and requirements.txt).
 nb_execution_mode = "cache"
-nb_execution_cache_path = str(ROOT / "build" / "book-cache")
+nb_execution_cache_path = str(ROOT / "build" / "book-cache" / "default")
 nb_execution_timeout = 900
 # A failing notebook is a warning (an error under -W) and the build goes on to the next one.
 nb_execution_raise_on_error = False
