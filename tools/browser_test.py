@@ -258,14 +258,14 @@ def run_notebook(browser, base, token, path, timeout, shots):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", help="comma-separated notebook numbers, e.g. 01,04")
+    parser.add_argument("--only", help="comma-separated notebook numbers, e.g. 01,04 or 05a")
     parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per notebook")
     parser.add_argument("--screenshots", type=Path, default=ROOT / "build" / "screenshots")
     args = parser.parse_args(argv)
     wanted = args.only.split(",") if args.only else None
     paths = [p for p in sorted(args.notebooks.glob("[0-9][0-9]*.ipynb"))
-             if wanted is None or p.name[:2] in wanted]
+             if wanted is None or any(p.name.startswith(w) for w in wanted)]
     if not paths:
         sys.exit(f"no notebooks in {args.notebooks} match --only {args.only}")
     if not Path(CHROMIUM).exists():

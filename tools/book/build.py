@@ -27,8 +27,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 SRC, OUT = ROOT / "build" / "book-src", ROOT / "build" / "book"
-NOTEBOOK_LINK = re.compile(r"\[([^\]]+)\]\((?:\./)?notebooks/(\d\d_[\w-]+)\.ipynb\)")
-LOCAL_LINK = re.compile(r"\[([^\]]+)\]\((?!https?:|mailto:|#|\d\d_[\w-]+\.ipynb\))[^)]*\)")
+NOTEBOOK_LINK = re.compile(r"\[([^\]]+)\]\((?:\./)?notebooks/(\d\d[a-z]?_[\w-]+)\.ipynb\)")
+LOCAL_LINK = re.compile(r"\[([^\]]+)\]\((?!https?:|mailto:|#|\d\d[a-z]?_[\w-]+\.ipynb\))[^)]*\)")
 
 
 def _page_link(match):
@@ -73,7 +73,7 @@ def write_if_changed(path, text):
 
 
 def main():
-    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]*.ipynb"))
     SRC.mkdir(parents=True, exist_ok=True)
     for stale in set(SRC.glob("*.ipynb")) - {SRC / p.name for p in paths}:
         stale.unlink()
