@@ -119,8 +119,10 @@ def python_problems(version_info=sys.version_info):
     ]
 
 
-def jax_report():
+def jax_report(pins=None):
     """Return ``(info, problems)``: JAX's backend and device count, without compiling anything.
+
+    ``pins`` (as from :func:`read_pins`) gives the versions named in the fix if JAX fails.
 
     Examples
     --------
@@ -133,9 +135,11 @@ def jax_report():
 
         devices = jax.devices()
     except Exception as err:  # a broken jaxlib fails in many ways; report it, do not crash
+        pins = pins or {}
+        want = " ".join(f'"{n}=={pins[n]}"' if n in pins else n for n in ("jax", "jaxlib"))
         return "JAX: not usable", [
             f"JAX could not start ({type(err).__name__}: {err}). "
-            'Fix: python -m pip install "jax==0.10.2" "jaxlib==0.10.2"'
+            f"Fix: python -m pip install --force-reinstall {want}"
         ]
     kinds = sorted({d.platform for d in devices})
     info = (
@@ -173,7 +177,7 @@ def main(argv=None):
     pins = read_pins(path.read_text())
     pinned = pin_problems(pins, _installed())
     print(f"{len(pins) - len(pinned)} of {len(pins)} pins in {path} installed as pinned")
-    info, jax_problems = jax_report()
+    info, jax_problems = jax_report(pins)
     print(info)
     info, note = dot_note()
     print(info)

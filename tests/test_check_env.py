@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from helpers.check_env import dot_note, main, normalise, pin_problems, python_problems, read_pins
+from helpers.check_env import (
+    dot_note,
+    jax_report,
+    main,
+    normalise,
+    pin_problems,
+    python_problems,
+    read_pins,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,3 +78,11 @@ def test_broken_pin_and_missing_package_fail_the_command_line(tmp_path):
     assert "no-such-package-for-this-test is not installed" in problems[1]
     assert f"1 of 3 pins in {requirements}" in result.stdout
     assert normalise("jax") not in " ".join(problems)
+
+
+def test_jax_that_cannot_import_is_a_problem_with_the_pinned_fix(monkeypatch):
+    monkeypatch.setitem(sys.modules, "jax", None)  # `import jax` now raises ImportError
+    info, problems = jax_report({"jax": "0.10.2", "jaxlib": "0.10.2"})
+    assert info == "JAX: not usable" and len(problems) == 1
+    assert problems[0].startswith("JAX could not start (ImportError")
+    assert '"jax==0.10.2" "jaxlib==0.10.2"' in problems[0]
