@@ -84,5 +84,5 @@ def test_jax_that_cannot_import_is_a_problem_with_the_pinned_fix(monkeypatch):
     monkeypatch.setitem(sys.modules, "jax", None)  # `import jax` now raises ImportError
     info, problems = jax_report({"jax": "0.10.2", "jaxlib": "0.10.2"})
     assert info == "JAX: not usable" and len(problems) == 1
-    assert problems[0].startswith("JAX could not start (ImportError")
+    assert problems[0].startswith("JAX could not start (ModuleNotFoundError")
     assert '"jax==0.10.2" "jaxlib==0.10.2"' in problems[0]
