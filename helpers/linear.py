@@ -15,12 +15,12 @@ def design_matrix(X):
     >>> design_matrix([[2.0], [3.0]]).tolist()
     [[2.0, 1.0], [3.0, 1.0]]
     """
-    X = np.asarray(X, dtype=np.float64)
+    X = np.asarray(X)
     return np.column_stack([X, np.ones(X.shape[0])])
 
 
 def _design_and_y(X, y):
-    A, y = design_matrix(X), np.asarray(y, dtype=np.float64)
+    A, y = design_matrix(X), np.asarray(y)
     if y.shape != A.shape[:1]:  # a (n, 1) y would broadcast against (n,) fits silently
         raise ValueError(
             f"y must have shape ({A.shape[0]},), one value per row of X; got {y.shape}. "
@@ -52,7 +52,7 @@ def least_squares(X, y):
     [1.0, -1.0, 2.0]
     """
     A, y = _design_and_y(X, y)
-    coef = np.linalg.lstsq(A, y, rcond=None)[0]
+    coef = np.linalg.lstsq(A, y)[0]
     sigma_ml = float(np.sqrt(np.mean((y - A @ coef) ** 2)))
     se = sigma_ml * np.sqrt(np.diag(np.linalg.pinv(A.T @ A)))
     return LeastSquares(coef, se, sigma_ml)
@@ -76,6 +76,6 @@ def conjugate_linear_posterior(X, y, prior_sd, noise_sd):
     [1.0, 1.0]
     """
     A, y = _design_and_y(X, y)
-    precision_y = np.broadcast_to(1.0 / np.asarray(noise_sd, dtype=np.float64) ** 2, y.shape)
+    precision_y = np.broadcast_to(1.0 / np.asarray(noise_sd) ** 2, y.shape)
     cov = np.linalg.inv(A.T @ (A * precision_y[:, None]) + np.eye(A.shape[1]) / prior_sd**2)
     return cov @ (A.T @ (precision_y * y)), cov

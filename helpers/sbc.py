@@ -51,7 +51,7 @@ def functional_nuts(model, *example_args, num_warmup=300, num_samples=500, thinn
             state = sample_kernel(state, model_args=model_args)
             return state, state.z
 
-        _, zs = jax.lax.scan(step, state, None, length=num_warmup + num_samples)
+        _, zs = jax.lax.scan(step, state, length=num_warmup + num_samples)
         zs = jax.tree.map(lambda z: z[num_warmup::thinning], zs)
         return jax.vmap(info.postprocess_fn(*model_args))(zs)
 
@@ -113,11 +113,10 @@ def rank_uniformity(ranks, num_draws, bins=10):
             f"ranks lie in 0..num_draws, got {ranks.to_numpy().min()}..{ranks.to_numpy().max()}"
             f" with num_draws={num_draws}. Pass the number of draws per fit as num_draws."
         )
-    share = np.bincount(np.arange(num_draws + 1) * bins // (num_draws + 1), minlength=bins)
-    share = share / (num_draws + 1)
+    share = np.bincount(np.arange(num_draws + 1) * bins // (num_draws + 1)) / (num_draws + 1)
 
     def p_value(column):
         counts = np.bincount(column * bins // (num_draws + 1), minlength=bins)
         return stats.chisquare(counts, counts.sum() * share).pvalue
 
-    return pd.Series({c: p_value(ranks[c].to_numpy()) for c in ranks}, name="p_value")
+    return pd.Series({c: p_value(ranks[c].to_numpy()) for c in ranks})

@@ -58,9 +58,13 @@ def test_vector_site_gets_one_column_per_element():
     assert got.to_dict("list") == {"w[0]": [1], "w[1]": [3]}
 
 
-def test_transposed_draws_are_refused():
-    with pytest.raises(ValueError, match=r"must have shape \(R, L\).*replications first"):
-        sbc_ranks({"a": np.zeros(3)}, {"a": np.zeros((5, 3))})
+@pytest.mark.parametrize("truth_shape, draws_shape, expected", [
+    ((3,), (5, 3), r"\(R, L\) \+ \(\) for truth of shape \(3,\)"),
+    ((3, 2), (5, 3, 2), r"\(R, L\) \+ \(2,\) for truth of shape \(3, 2\)"),
+])
+def test_transposed_draws_are_refused_with_the_shape_to_use(truth_shape, draws_shape, expected):
+    with pytest.raises(ValueError, match=expected + ".*replications first"):
+        sbc_ranks({"a": np.zeros(truth_shape)}, {"a": np.zeros(draws_shape)})
 
 
 @pytest.mark.parametrize("num_draws, bins", [(99, 10), (99, 20), (100, 10), (30, 7)])
@@ -87,6 +91,7 @@ def test_uniform_ranks_pass_about_as_often_as_they_should():
     (0.5, 0.0, 1e-6),   # too narrow: ranks pile up at both ends
     (2.0, 0.0, 1e-6),   # too wide: ranks pile up in the middle
     (1.0, 0.3, 1e-6),   # biased: ranks pile up at one end
+    (1.0, 5.0, 1e-100),  # hopelessly biased: every rank 0, the upper bins empty
 ])
 def test_toy_sbc_flags_broken_posteriors(shrink, shift, p_max):
     ranks = sbc_ranks(*exact_draws(0, shrink, shift))
