@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["LinearData", "simulate_linear", "forum_dataset", "simulate_known_errors",
+__all__ = ["simulate_linear", "forum_dataset", "simulate_known_errors",
            "simulate_outliers", "simulate_correlated_repeats", "simulate_heteroscedastic",
            "simulate_x_errors"]
 
@@ -23,12 +23,6 @@ class LinearData:
     ``truth`` holds the values used to simulate, keyed by model site name; ``sigma``
     the known per-point measurement sds, when the data set has them. The arrays are
     read-only, so a notebook cannot change the data behind a later cell.
-
-    Examples
-    --------
-    >>> d = LinearData(np.zeros((3, 1)), np.ones(3))
-    >>> d.n, d.y.flags.writeable
-    (3, False)
     """
 
     X: np.ndarray
@@ -47,10 +41,10 @@ class LinearData:
         return self.X.shape[0]
 
 
-def _linear(rng, n, w, b, f):
-    w = np.array(w, dtype=np.float64)  # a copy: LinearData makes it read-only
+def _linear(seed, n, w, b, f=1.0):
+    rng, w = np.random.default_rng(seed), np.array(w, dtype=np.float64)  # w: a copy
     X = rng.normal(size=(n, len(w)))
-    return X, f * (X @ w + b), {"w": w, "b": b, "f": f}
+    return rng, X, f * (X @ w + b), {"w": w, "b": b, "f": f}
 
 
 def simulate_linear(*, n=50, w=W, b=B, f=1.0, sigma=0.1, seed=0):
@@ -67,8 +61,7 @@ def simulate_linear(*, n=50, w=W, b=B, f=1.0, sigma=0.1, seed=0):
     >>> data.X.shape, data.y.shape, sorted(data.truth)
     ((5, 1), (5,), ['b', 'f', 'sigma', 'w'])
     """
-    rng = np.random.default_rng(seed)
-    X, mean, truth = _linear(rng, n, w, b, f)
+    rng, X, mean, truth = _linear(seed, n, w, b, f)
     return LinearData(X, mean + sigma * rng.normal(size=n), {**truth, "sigma": sigma})
 
 
@@ -103,8 +96,7 @@ def simulate_known_errors(*, n=50, w=W, b=B, sigma_range=(0.05, 0.5), extra_sd=0
     >>> d.sigma.shape, d.truth["tau"]
     ((4,), 0.3)
     """
-    rng = np.random.default_rng(seed)
-    X, mean, truth = _linear(rng, n, w, b, 1.0)
+    rng, X, mean, truth = _linear(seed, n, w, b)
     sigma = rng.uniform(*sigma_range, size=n)
     y = mean + np.sqrt(sigma**2 + extra_sd**2) * rng.normal(size=n)
     return LinearData(X, y, {**truth, "tau": extra_sd}, sigma)
@@ -123,8 +115,7 @@ def simulate_outliers(*, n=50, w=W, b=B, sigma=0.1, outlier_frac=0.1, outlier_sd
     >>> simulate_outliers(n=20, outlier_frac=0.25).truth["outliers"].size
     5
     """
-    rng = np.random.default_rng(seed)
-    X, mean, truth = _linear(rng, n, w, b, 1.0)
+    rng, X, mean, truth = _linear(seed, n, w, b)
     y = mean + sigma * rng.normal(size=n)
     outliers = np.sort(rng.choice(n, size=round(outlier_frac * n), replace=False))
     y[outliers] += outlier_shift + outlier_sd * rng.normal(size=outliers.size)
@@ -143,8 +134,7 @@ def simulate_correlated_repeats(*, n_units=30, n_repeats=3, w=W, b=B, sigma=0.1,
     >>> simulate_correlated_repeats(n_units=4, n_repeats=2).y.shape
     (4, 2)
     """
-    rng = np.random.default_rng(seed)
-    X, mean, truth = _linear(rng, n_units, w, b, 1.0)
+    rng, X, mean, truth = _linear(seed, n_units, w, b)
     eye = np.eye(n_repeats)
     cov = sigma**2 * ((1 - corr) * eye + corr * np.ones_like(eye))
     y = mean[:, None] + rng.multivariate_normal(np.zeros(n_repeats), cov, size=n_units)
@@ -163,8 +153,7 @@ def simulate_heteroscedastic(*, n=50, w=W, b=B, sigma=0.1, growth=0.8, seed=0):
     >>> bool((d.truth["sd"] == 0.1).all())
     True
     """
-    rng = np.random.default_rng(seed)
-    X, mean, truth = _linear(rng, n, w, b, 1.0)
+    rng, X, mean, truth = _linear(seed, n, w, b)
     sd = sigma * np.exp(growth * X[:, 0])
     y = mean + sd * rng.normal(size=n)
     extra = {"sigma": sigma, "log_s0": float(np.log(sigma)), "gamma": growth, "sd": sd}
@@ -184,8 +173,7 @@ def simulate_x_errors(*, n=50, w=W, b=B, sigma=0.1, x_sd=0.5, seed=0):
     >>> d.X.shape, d.truth["x_true"].shape
     ((3, 1), (3, 1))
     """
-    rng = np.random.default_rng(seed)
-    x_true, mean, truth = _linear(rng, n, w, b, 1.0)
+    rng, x_true, mean, truth = _linear(seed, n, w, b)
     x_obs = x_true + x_sd * rng.normal(size=x_true.shape)
     y = mean + sigma * rng.normal(size=n)
     return LinearData(x_obs, y, {**truth, "sigma": sigma, "x_true": x_true, "x_sd": x_sd})

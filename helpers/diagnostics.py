@@ -12,6 +12,8 @@ EXTRA_FIELDS = ("diverging", "num_steps")
 
 
 class Fit(NamedTuple):
+    """What :func:`fit` returns: the MCMC object, its report row, and the seconds."""
+
     mcmc: object
     report: object
     seconds: float
@@ -53,16 +55,14 @@ def fit(model, rng_key, *args, mcmc_kwargs=None, nuts_kwargs=None, name=None, **
 def posterior_float64(mcmc, var_names=None):
     """Return the draws as float64 arrays of shape ``(chain, draw, ...)``, by site.
 
-    Float32 summaries of draws with a tiny posterior sd are misleading (their variance
-    is computed at float32 precision).
+    Summaries of float32 draws with a tiny posterior sd are misleading.
 
     Examples
     --------
     >>> import jax, numpyro, numpyro.distributions as dist
-    >>> mcmc = fit(lambda: numpyro.sample("mu", dist.Normal()), jax.random.PRNGKey(0),
-    ...            mcmc_kwargs={"num_warmup": 10, "num_samples": 20}).mcmc
-    >>> posterior_float64(mcmc, "mu")["mu"].dtype
-    dtype('float64')
+    >>> run = fit(lambda: numpyro.sample("mu", dist.Normal()), jax.random.PRNGKey(0))
+    >>> posterior_float64(run.mcmc, "mu")["mu"].dtype, run.report["divergences"].item()
+    (dtype('float64'), 0)
     """
     samples = mcmc.get_samples(group_by_chain=True)
     names = [var_names] if isinstance(var_names, str) else var_names or list(samples)

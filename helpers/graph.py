@@ -1,8 +1,7 @@
-"""Draw a model's graph with ``numpyro.render_model``, or list its sites when Graphviz is missing.
+"""Draw a model's graph with ``numpyro.render_model``, or list its sites without Graphviz.
 
-``render_model`` needs Graphviz's ``dot`` program; without it the error would come only
-when the graph is displayed. ``make venv`` links a pip-installed ``dot`` (graphviz-pure)
-into ``.venv/bin`` when the system has none.
+``make venv`` links a pip-installed ``dot`` (graphviz-pure) into ``.venv/bin`` when the
+system has none.
 """
 
 import shutil
@@ -24,18 +23,10 @@ class _Text(str):
 def draw_model(model, *args, **kwargs):
     """Draw a NumPyro model's graph; never fails because Graphviz is missing.
 
-    Parameters
-    ----------
-    model : callable
-    *args, **kwargs
-        The model's arguments; pass the observed data so observed nodes are shaded.
-
-    Returns
-    -------
-    graphviz.Digraph or str
-        ``numpyro.render_model``'s graph (with distributions) when ``dot`` is on PATH;
-        otherwise one line on installing Graphviz followed by the sites and their
-        shapes from ``numpyro.util.format_shapes``.
+    ``*args, **kwargs`` are the model's (pass the data, so observed nodes are shaded).
+    Returns ``numpyro.render_model``'s graph when ``dot`` is on PATH (``render_model``
+    would fail only when the graph is displayed); otherwise one line on installing
+    Graphviz and the sites' shapes from ``numpyro.util.format_shapes``.
 
     Examples
     --------

@@ -30,6 +30,8 @@ def _design_and_y(X, y):
 
 
 class LeastSquares(NamedTuple):
+    """What :func:`least_squares` returns."""
+
     coef: np.ndarray
     se: np.ndarray
     sigma_ml: float

@@ -1,7 +1,4 @@
-"""Every figure of the notebooks. Each takes an optional ``ax`` and returns its Axes.
-
-None calls ``plt.show()``; the widgets redraw their figure in place.
-"""
+"""Every figure of the notebooks: each takes an optional ``ax`` and returns its Axes."""
 
 import numpy as np
 
@@ -192,11 +189,9 @@ def plot_rank_histogram(ranks, num_draws, bins=10, prob=0.99, ax=None, **kwargs)
 def plot_noise_scale(X, y, sd, prior_sd, ax=None):
     """Posterior of the first weight ``w[0]`` when the noise sd is *assumed* to be ``sd``.
 
-    With the noise sd fixed, the posterior of ``(w, b)`` under Normal(0, ``prior_sd``)
-    priors is exact (:func:`helpers.linear.conjugate_linear_posterior`): its width
-    follows the assumed sd, not the data's real scatter.
-
-    ``sd`` may be a sequence: one density per assumed sd, labelled with its posterior sd.
+    With the noise sd fixed, the posterior under Normal(0, ``prior_sd``) priors is exact
+    (:func:`helpers.linear.conjugate_linear_posterior`): its width follows the assumed sd,
+    not the data's scatter. One density per ``sd`` (a float or a sequence).
 
     Examples
     --------
@@ -221,10 +216,9 @@ def plot_noise_scale(X, y, sd, prior_sd, ax=None):
 def noise_scale_widget(X, y, sds, prior_sd):
     """A slider over the assumed noise sds ``sds`` that redraws :func:`plot_noise_scale`.
 
-    Each position is a closed-form posterior, so the figure follows the slider at once.
-    The x-range stays fixed (set by the largest sd) so the width change is visible.
-    Returns an ``ipywidgets.VBox``; without a widget front end it shows nothing: keep a
-    static ``plot_noise_scale(X, y, sds, prior_sd)`` figure beside it.
+    Each position is a closed-form posterior, so the figure follows at once; the x-range
+    stays that of the largest sd. Without a widget front end the ``ipywidgets.VBox``
+    shows nothing: keep a static ``plot_noise_scale(X, y, sds, prior_sd)`` beside it.
 
     Examples
     --------

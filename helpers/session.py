@@ -9,20 +9,10 @@ PACKAGES = ("jax", "jaxlib", "numpyro", "arviz", "numpy", "scipy", "pandas", "ma
 
 
 def versions(packages=PACKAGES):
-    """Return the Python version and each installed package's version.
+    """Return ``{"python": "3.11.x", "jax": ..., ...}`` for the distributions ``packages``.
 
-    Read from the installed distributions' metadata, so nothing is imported.
-
-    Parameters
-    ----------
-    packages : sequence of str
-        Distribution names as pip knows them.
-
-    Returns
-    -------
-    dict
-        ``{"python": "3.11.7", "jax": "0.10.2", ...}``; a package that is not installed
-        maps to ``"not installed"``.
+    Read from installed metadata, so nothing is imported; a package that is not
+    installed maps to ``"not installed"``.
 
     Examples
     --------
