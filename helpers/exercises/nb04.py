@@ -264,24 +264,6 @@ def _examples_3():
     }
 
 
-def _flat_directions(model):
-    """``flat_directions`` on the course data, passed as float64 JAX arrays.
-
-    JAX can reuse a float32 trace for NumPy arguments inside ``jax.enable_x64`` once the
-    same code ran in float32 (an MCMC run earlier in the kernel); float64 arrays made
-    inside the context avoid that.
-    """
-    import jax
-    import jax.numpy as jnp
-
-    from helpers.identify import flat_directions
-
-    data = _data()
-    with jax.enable_x64(True):
-        X, y = jnp.asarray(data.X), jnp.asarray(data.y)
-        return flat_directions(model, (X,), {"y": y})
-
-
 @exercise("04.3", level="hard", title="a positive f is not a fix",
           hints=("flat_directions(model, (data.X,), {'y': data.y}) on the HalfNormal model: "
                  "which sites move along the flat direction?",
@@ -293,6 +275,8 @@ def _flat_directions(model):
 def _check_3(model_positive_f):
     from numpyro.distributions import constraints
 
+    from helpers.identify import flat_directions
+
     if not callable(model_positive_f):
         raise Wrong(f"model_positive_f must be a model function model(X, y=None), got "
                     f"{type(model_positive_f).__name__}.")
@@ -302,7 +286,8 @@ def _check_3(model_positive_f):
     if latent["f"]["fn"].support is not constraints.positive:
         raise Wrong("f can still be negative: give it a positive prior (HalfNormal, LogNormal, "
                     "...), as the task asks.")
-    result = _flat_directions(model_positive_f)
+    data = _data()
+    result = flat_directions(model_positive_f, (data.X,), {"y": data.y})
     if len(result["flat"]):
         moving = set(result["flat_sites"])
         if {"f", "w", "b"} <= moving:
