@@ -63,7 +63,7 @@ bench: venv
 	$(BIN)/python benchmarks/bench.py
 
 mutate: venv
-	$(BIN)/mutmut run; $(BIN)/mutmut results
+	$(BIN)/mutmut run --max-children 2; $(BIN)/mutmut results
 
 check-env: venv
 	$(BIN)/python -m helpers.check_env
