@@ -122,6 +122,9 @@ def trace_model(model, model_args=(), model_kwargs=None, *, params=None, seed=0)
     """
     from numpyro.infer import init_to_feasible, init_to_median
 
+    if not callable(model):
+        raise TypeError(f"model must be a function, got {type(model).__name__}: pass the model "
+                        "itself, not model(X, y) or its name.")
     kwargs = {} if model_kwargs is None else dict(model_kwargs)
     init = init_to_median(num_samples=15)
     if params is not None:
@@ -355,7 +358,10 @@ def observed_shape_rows(model, *args, **kwargs):
         the log joint), ``expected`` (data points: entries of the value's batch part)
         and ``problem`` (the message of :func:`check_observed_shapes`, or None).
     """
-    trace = trace_model(model, args, kwargs)
+    return _shape_rows(trace_model(model, args, kwargs))
+
+
+def _shape_rows(trace):
     table = trace_table(trace)
     rows = []
     for row in table[table["role"] == "observed"].to_dict("records"):
@@ -396,7 +402,8 @@ def check_observed_shapes(model, *args, **kwargs):
     ------
     ValueError
         Naming every offending site, both shapes, which side was broadcast, the
-        number of terms summed vs data points, and the fix.
+        number of terms summed vs data points, and the fix; or saying that the model
+        has no observed site at all (data not passed).
 
     Examples
     --------
@@ -411,7 +418,11 @@ def check_observed_shapes(model, *args, **kwargs):
     ...
     ValueError: observed site 'y' has value shape (3, 1) ... sums 9 terms instead of 3. ...
     """
-    rows = observed_shape_rows(model, *args, **kwargs)
+    trace = trace_model(model, args, kwargs)
+    if not any(site_role(site) in ("observed", "factor") for site in trace.values()):
+        raise ValueError("the model has no observed site, so there is nothing to check: did "
+                         "you pass the data, e.g. check_observed_shapes(model, X, y=y)?")
+    rows = _shape_rows(trace)
     problems = [row["problem"] for row in rows if row["problem"]]
     if problems:
         raise ValueError("\n".join(problems))

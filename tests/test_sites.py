@@ -230,3 +230,15 @@ def test_every_offending_site_is_named():
     with pytest.raises(ValueError) as err:
         check_observed_shapes(two_sites, np.zeros((3, 1)), np.zeros((4, 1)))
     assert "'a'" in str(err.value) and "'b'" in str(err.value)
+
+
+def test_a_model_without_data_is_not_passed_in_silence():
+    with pytest.raises(ValueError, match=r"no observed site.*did you pass the data"):
+        check_observed_shapes(linear, X)  # y forgotten: every site was drawn
+    assert observed_shape_rows(linear, X) == []
+
+
+@pytest.mark.parametrize("model", [None, "linear", np.zeros(3)])
+def test_trace_model_wants_the_model_function(model):
+    with pytest.raises(TypeError, match="model must be a function.*not model\\(X, y\\)"):
+        trace_model(model, (X,), {"y": Y})
