@@ -1,64 +1,15 @@
 """Find what a likelihood cannot tell apart.
 
-``rescale_invariance`` evaluates a log-likelihood along the rescaling
-``(f, w, b) -> (c f, w / c, b / c)``; ``flat_directions`` maximises a model's
-log-likelihood and reads the flat directions off the Hessian's eigenvectors there.
+``flat_directions`` maximises a model's log-likelihood and reads the flat directions
+off the eigenvectors of the Hessian there: for ``mu = f * (X @ w + b)``, the rescaling
+``(f, w, b) -> (c f, w / c, b / c)``.
 """
 
 import math
 
 import numpy as np
 
-__all__ = ["rescale", "rescale_invariance", "observed_log_likelihood", "flat_directions"]
-
-
-def rescale(params, c):
-    """Return ``params`` with ``f`` multiplied by ``c`` and ``w``, ``b`` divided by it.
-
-    ``f * (X @ w + b)`` is unchanged, so the likelihood of ``mu = f * (X w + b)`` is too.
-
-    Examples
-    --------
-    >>> rescale({"f": 1.0, "w": 2.0, "b": 4.0, "sigma": 0.1}, 2.0)
-    {'f': 2.0, 'w': 1.0, 'b': 2.0, 'sigma': 0.1}
-    """
-    if not np.isfinite(c) or c == 0:
-        raise ValueError(f"each scale c must be finite and non-zero, got {c!r}.")
-    return {**params, "f": params["f"] * c, "w": params["w"] / c, "b": params["b"] / c}
-
-
-def rescale_invariance(loglik_fn, params, scales):
-    """Evaluate ``loglik_fn`` at ``rescale(params, c)`` for each ``c`` in ``scales``.
-
-    Parameters
-    ----------
-    loglik_fn : callable
-        ``loglik_fn(params) -> float``, the log-likelihood at a parameter dict.
-    params : dict
-        The reference point, with keys ``f``, ``w`` and ``b``.
-    scales : sequence of float
-        Non-zero factors ``c``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``c``, ``loglik`` and ``difference`` (``loglik`` minus the value at
-        ``params``), one row per scale.
-
-    Examples
-    --------
-    >>> ll = lambda p: -(p["f"] * (p["w"] + p["b"]) - 3.0) ** 2
-    >>> rescale_invariance(ll, {"f": 1.0, "w": 1.0, "b": 2.0}, [-1, 2])["difference"].tolist()
-    [0.0, 0.0]
-    """
-    import pandas as pd
-
-    reference = float(loglik_fn(params))
-    values = [float(loglik_fn(rescale(params, c))) for c in scales]
-    return pd.DataFrame(
-        {"c": np.asarray(scales, dtype=float), "loglik": values,
-         "difference": np.subtract(values, reference)}
-    )
+__all__ = ["flat_directions"]
 
 
 def _observed_sum(trace):
@@ -69,38 +20,6 @@ def _observed_sum(trace):
             lp = site["fn"].log_prob(site["value"])
             total = total + (lp if site.get("scale") is None else site["scale"] * lp).sum()
     return total
-
-
-def observed_log_likelihood(model, params, *args, **kwargs):
-    """Sum of the observed sites' log densities at ``params`` (priors left out).
-
-    ``numpyro.factor`` sites count too: NumPyro records them as observed sites.
-
-    Parameters
-    ----------
-    model : callable
-    params : dict
-        One (constrained) value for every latent site.
-    *args, **kwargs
-        Passed to the model, with the data.
-
-    Returns
-    -------
-    jax.Array
-        A scalar; differentiable with JAX.
-
-    Examples
-    --------
-    >>> import numpyro, numpyro.distributions as dist
-    >>> def model(y=None):
-    ...     mu = numpyro.sample("mu", dist.Normal(0, 10))
-    ...     numpyro.sample("y", dist.Normal(mu, 1), obs=y)
-    >>> round(float(observed_log_likelihood(model, {"mu": 0.0}, y=0.0)), 4)
-    -0.9189
-    """
-    from helpers.sites import trace_model
-
-    return _observed_sum(trace_model(model, args, kwargs, params=params))
 
 
 def _loglik_fn(model, args, kwargs, fixed, supports):

@@ -7,12 +7,7 @@ import pytest
 from model_zoo import CASES, linear, scaled_linear
 from scipy import stats
 
-from helpers.identify import (
-    flat_directions,
-    observed_log_likelihood,
-    rescale,
-    rescale_invariance,
-)
+from helpers.identify import flat_directions
 
 SCALED = next(c for c in CASES if c.name == "scaled_linear")
 LINEAR = next(c for c in CASES if c.name == "linear")
@@ -25,57 +20,6 @@ def least_squares(X, y):
     return coef, float(np.sqrt(np.mean((y - design @ coef) ** 2)))
 
 
-# --- rescale and the invariance of f * (X w + b) -----------------------------------------
-def test_rescale_moves_f_w_b_only():
-    out = rescale({"f": 2.0, "w": np.array([4.0, 8.0]), "b": 6.0, "sigma": 1.0}, -2.0)
-    assert out["f"] == -4.0 and out["b"] == -3.0 and out["sigma"] == 1.0
-    np.testing.assert_array_equal(out["w"], [-2.0, -4.0])
-
-
-@pytest.mark.parametrize("c", [0.0, float("nan"), float("inf")])
-def test_rescale_rejects_bad_scale(c):
-    with pytest.raises(ValueError, match="finite and non-zero"):
-        rescale({"f": 1.0, "w": 1.0, "b": 1.0}, c)
-
-
-def test_loglik_is_invariant_under_rescaling_and_matches_scipy():
-    (X,), y = SCALED.args, SCALED.kwargs["y"]
-    params = {"f": 0.534, "w": np.array([-0.9594, -9.594]), "b": 4.294, "sigma": 1e-3}
-
-    def loglik(p):
-        return observed_log_likelihood(scaled_linear, p, X, y=y)
-
-    table = rescale_invariance(loglik, params, [-1.0, 0.5, 3.0])
-    by_hand = stats.norm.logpdf(y, 0.534 * (X @ params["w"] + 4.294), 1e-3).sum()
-    np.testing.assert_allclose(table["loglik"], by_hand, rtol=1e-4)
-    assert table["c"].tolist() == [-1.0, 0.5, 3.0]
-    assert np.all(np.abs(table["difference"]) < 1e-4 * abs(by_hand))
-    assert abs(float(loglik(rescale(params, 1.001))) - by_hand) < 1e-4 * abs(by_hand)
-    assert abs(float(loglik({**params, "f": 0.535})) - by_hand) > 1.0  # f alone moves it
-
-
-def test_observed_log_likelihood_counts_factors_and_leaves_priors_out():
-    def with_factor(y):
-        mu = numpyro.sample("mu", dist.Normal(0.0, 10.0))
-        numpyro.factor("extra", -0.5 * mu**2)
-        numpyro.sample("y", dist.Normal(mu, 1.0), obs=y)
-
-    got = float(observed_log_likelihood(with_factor, {"mu": 1.0}, np.array([0.0, 2.0])))
-    assert got == pytest.approx(-0.5 + stats.norm.logpdf([0.0, 2.0], 1.0, 1.0).sum(), rel=1e-6)
-
-
-def test_observed_log_likelihood_is_differentiable():
-    y = np.array([0.3, 1.1, 2.0])
-
-    def ll(mu):
-        def model(y):
-            m = numpyro.sample("mu", dist.Normal(0.0, 10.0))
-            numpyro.sample("y", dist.Normal(m, 1.0), obs=y)
-        return observed_log_likelihood(model, {"mu": mu}, y)
-
-    assert float(jax.grad(ll)(0.5)) == pytest.approx(np.sum(y - 0.5), rel=1e-5)
-
-
 # --- flat_directions against closed forms ---------------------------------------------------
 def test_identified_regression_reaches_least_squares_and_has_no_flat_direction():
     (X,), y = LINEAR.args, LINEAR.kwargs["y"]
@@ -86,6 +30,9 @@ def test_identified_regression_reaches_least_squares_and_has_no_flat_direction()
     np.testing.assert_allclose(result["optimum"]["sigma"], sigma_ml, rtol=1e-4)
     assert result["converged"] and result["flat"].size == 0 and result["flat_sites"] == []
     assert result["eigenvalues"].min() > 0.1
+    design = np.column_stack([X, np.ones(len(y))])
+    at_max = stats.norm.logpdf(y, design @ coef, sigma_ml).sum()
+    assert result["loglik"] == pytest.approx(at_max, rel=1e-5)  # priors left out
 
 
 def test_hessian_equals_the_normal_equations_matrix():
@@ -114,6 +61,12 @@ def test_scaled_model_is_flat_along_the_rescaling_direction():
     assert cosine > 0.999
     coef, _ = least_squares(SCALED.args[0], SCALED.kwargs["y"])
     np.testing.assert_allclose(opt["f"] * np.append(opt["w"], opt["b"]), coef, rtol=1e-4)
+    # the likelihood is invariant along the ridge, exactly: (c f, w / c, b / c)
+    X, y = SCALED.args[0], SCALED.kwargs["y"]
+    for c in (-1.0, 0.5, 3.0):
+        mu = c * opt["f"] * (X @ (opt["w"] / c) + opt["b"] / c)
+        assert stats.norm.logpdf(y, mu, opt["sigma"]).sum() == pytest.approx(
+            result["loglik"], rel=1e-4)
 
 
 def test_two_sums_are_flat_along_minus_one_one():
