@@ -8,19 +8,19 @@ runs the model once with its latent sites set the way NUTS starts them, and call
 check below. Every check is a function of its own, ``check_x(model, model_args=(),
 model_kwargs=None, *, trace=None) -> list of Finding``, that you can call alone:
 
-============================= ========= ===================================================
-check                         severity  what it looks for
-============================= ========= ===================================================
-:func:`check_shapes`          error     an observed value whose shape is not its
-                                        distribution's ``batch_shape + event_shape``
-:func:`check_observed_data`   error     NaN/inf in the data; data outside the support
-:func:`check_observed_sites`  warning   no observed site at all (``y=`` forgotten)
-:func:`check_unused_latents`  warning   a latent site nothing depends on: only its prior
-                                        shapes it
-:func:`check_identifiability` warning   directions in which the likelihood is flat at its
-                                        maximum (sites that move together)
+================================= ======= ==================================================
+check                             finding what it looks for
+================================= ======= ==================================================
+:func:`check_shapes`              error   an observed value whose shape is not its
+                                          distribution's ``batch_shape + event_shape``
+:func:`check_observed_data`       error   NaN/inf in the data; data outside the support
+:func:`check_observed_sites`      warning no observed site at all (``y=`` forgotten)
+:func:`check_unused_latents`      warning a latent site nothing depends on: only its
+                                          prior shapes it
+:func:`check_identifiability`     warning directions in which the likelihood is flat at
+                                          its maximum (the sites that move together)
 :func:`check_prior_data_conflict` warning data outside the prior predictive central 99%
-============================= ========= ===================================================
+================================= ======= ==================================================
 
 A check that cannot run on a model (a discrete site, a model that needs its data to
 run) reports itself as skipped with an ``info`` finding; ``examine`` never raises.
@@ -65,7 +65,7 @@ class Report:
     a DataFrame with one row per finding.
     """
 
-    findings: tuple
+    findings: list
 
     @property
     def ok(self):
@@ -490,7 +490,8 @@ def _run_check(check, model, args, kwargs, trace):
         try:
             found = check(model, args, kwargs, trace=trace)
         except Exception as err:  # a check that cannot handle this model says so
-            found = [_finding(name, None, "info", f"skipped: {type(err).__name__}: {err}")]
+            first = (str(err).strip().splitlines() or [""])[0]
+            found = [_finding(name, None, "info", f"skipped: {type(err).__name__}: {first}")]
     notes = {str(w.message).splitlines()[0] for w in caught}
     return found + [_finding(name, None, "info", f"warning raised: {n}") for n in sorted(notes)]
 
@@ -510,7 +511,7 @@ def examine(model, *args, **kwargs):
     -------
     Report
         ``report.ok`` (False when any finding is an error), ``report.findings`` (a
-        tuple of :class:`Finding`, errors first), a table in Jupyter, plain text with
+        list of :class:`Finding`, errors first), a table in Jupyter, plain text with
         ``print(report)``.
 
     Examples
@@ -530,7 +531,7 @@ def examine(model, *args, **kwargs):
     """
     args, kwargs, found = _inputs(model, args, kwargs)
     if any(f.severity == "error" for f in found):
-        return Report(tuple(found))
+        return Report(found)
     from helpers.sites import trace_model
 
     try:
@@ -542,13 +543,13 @@ def examine(model, *args, **kwargs):
             [f"argument {i}" for i in range(len(args))] + list(kwargs),
             [*args, *kwargs.values()], strict=True))
         first = str(err).strip().splitlines()[0] if str(err).strip() else ""
-        return Report(tuple(found + [_finding("run", None, "error", (
+        return Report(found + [_finding("run", None, "error", (
             f"your model raised {type(err).__name__}{': ' + first if first else ''} when "
             f"called with arguments of shapes ({shapes}). Run it once by hand with "
-            "numpyro.handlers.seed(model, 0)(...) to see where.")) ]))
+            "numpyro.handlers.seed(model, 0)(...) to see where."))])
     found += _subsampling(trace)
     for check in (check_shapes, check_observed_data, check_observed_sites,
                   check_unused_latents, check_identifiability, check_prior_data_conflict):
         found += _run_check(check, model, args, kwargs, trace)
     order = {s: i for i, s in enumerate(_SEVERITIES)}
-    return Report(tuple(sorted(found, key=lambda f: order[f.severity])))
+    return Report(sorted(found, key=lambda f: order[f.severity]))

@@ -263,12 +263,12 @@ def test_a_model_without_latent_sites_is_examined():
 
 # --- the report -----------------------------------------------------------------------
 def test_report_ok_text_table_and_frame():
-    report = Report((Finding("unused_latent", "f", "warning", "f is unused"),
-                     Finding("shapes", "y", "error", "y is (N, 1)")))
+    report = Report([Finding("unused_latent", "f", "warning", "f is unused"),
+                     Finding("shapes", "y", "error", "y is (N, 1)")])
     assert not report.ok
     assert str(report).splitlines() == ["NOT OK: 1 error, 1 warning, 0 info",
                                         "[warning] unused_latent (f): f is unused",
                                         "[error] shapes (y): y is (N, 1)"]
     assert "<table" in report._repr_html_() and "NOT OK" in report._repr_html_()
     assert report.to_frame().columns.tolist() == ["check", "site", "severity", "message"]
-    assert Report(()).ok and str(Report(())) == "OK: 0 errors, 0 warnings, 0 info"
+    assert Report([]).ok and str(Report([])) == "OK: 0 errors, 0 warnings, 0 info"
