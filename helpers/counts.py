@@ -4,8 +4,8 @@ Notebook 07 fits Bernoulli/Binomial, Poisson, negative binomial, zero-inflated a
 mixture likelihoods. The simulators here make its data: NumPy's ``default_rng(seed)``,
 a covariate ``x ~ Normal(0, 1)`` drawn first (so simulators called with the same ``n``
 and ``seed`` share ``x``), a log or logit link ``a + b * x``, and ``truth`` keyed by
-the site names of the notebook's models (``a``, ``b``, ``concentration``, ``gate``,
-``locs``, ``scale``, ``weights``, ``z``).
+the site names of the notebook's models (``a``, ``b``, ``concentration``, ``locs``,
+``scale``, ``weights``, ``z``).
 
 ``ppc_table`` puts a posterior predictive check of several test statistics in one
 table: the observed statistic, where the replicated ones lie, and the posterior
@@ -20,7 +20,6 @@ __all__ = [
     "SimulatedData",
     "simulate_binary",
     "simulate_overdispersed_counts",
-    "simulate_zero_inflated_counts",
     "simulate_mixture",
     "share_of_zeros",
     "DEFAULT_STATISTICS",
@@ -115,40 +114,6 @@ def simulate_overdispersed_counts(*, n=100, a=1.0, b=0.5, concentration=1.5, see
     rate = rng.gamma(shape=concentration, scale=mu / concentration)
     y = rng.poisson(rate)
     return _frozen(x, y, {"a": a, "b": b, "concentration": concentration})
-
-
-def simulate_zero_inflated_counts(*, n=100, a=1.0, b=0.5, gate=0.3, seed=0):
-    """Simulate zero-inflated Poisson counts: a zero with probability ``gate``, else Poisson.
-
-    Parameters
-    ----------
-    n : int
-        Number of rows.
-    a, b : float
-        Intercept and slope of the Poisson rate on the log scale.
-    gate : float
-        Probability of a structural zero, in [0, 1).
-    seed : int
-        Seed of NumPy's ``default_rng``.
-
-    Returns
-    -------
-    SimulatedData
-        ``x``, ``y`` shape (n,), truth ``{"a", "b", "gate"}``.
-
-    Examples
-    --------
-    >>> data = simulate_zero_inflated_counts(n=4000, a=2.0, b=0.0, gate=0.3)
-    >>> round(float(np.mean(data.y == 0)), 1)     # 0.3 + 0.7 * exp(-e**2) = 0.30
-    0.3
-    """
-    if not 0 <= gate < 1:
-        raise ValueError(f"gate is the probability of a structural zero, in [0, 1); got {gate!r}.")
-    rng = np.random.default_rng(seed)
-    x, eta = _covariate_and_link(rng, n, a, b)
-    counts = rng.poisson(np.exp(eta))
-    y = np.where(rng.random(n) < gate, 0, counts)
-    return _frozen(x, y, {"a": a, "b": b, "gate": gate})
 
 
 def simulate_mixture(*, n=150, locs=(-1.0, 2.0), scale=0.7, weights=(0.4, 0.6), seed=0):

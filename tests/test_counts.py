@@ -11,7 +11,6 @@ from helpers.counts import (
     simulate_binary,
     simulate_mixture,
     simulate_overdispersed_counts,
-    simulate_zero_inflated_counts,
 )
 
 N = 40_000
@@ -48,21 +47,6 @@ def test_negative_binomial_mean_follows_the_log_link():
     assert abs(data.y[high].mean() - expected) < 4 * data.y[high].std() / np.sqrt(high.sum())
 
 
-def test_zero_inflated_zeros_and_positive_counts_match_closed_forms():
-    gate, mu = 0.3, np.exp(1.0)
-    y = simulate_zero_inflated_counts(n=N, a=1.0, b=0.0, gate=gate, seed=4).y
-    p0 = gate + (1 - gate) * np.exp(-mu)
-    assert abs(np.mean(y == 0) - p0) < 4 * np.sqrt(p0 * (1 - p0) / N)
-    pmf = (1 - gate) * stats.poisson.pmf(np.arange(12), mu)
-    pmf[0] += gate
-    assert chi_square_p(y, pmf, 11) > 1e-3
-
-
-def test_zero_inflated_rejects_a_gate_outside_zero_one():
-    with pytest.raises(ValueError, match=r"gate .* \[0, 1\)"):
-        simulate_zero_inflated_counts(gate=1.5)
-
-
 @pytest.mark.parametrize("trials", [1, 10])
 def test_binary_outcomes_follow_scipys_binomial_pmf(trials):
     y = simulate_binary(n=N, a=-0.5, b=0.0, trials=trials, seed=5).y
@@ -92,8 +76,8 @@ def test_mixture_rejects_locs_and_weights_of_different_lengths():
 
 def test_simulators_share_x_for_the_same_seed_and_n_and_freeze_their_arrays():
     counts = simulate_overdispersed_counts(n=30, seed=8)
-    zeros = simulate_zero_inflated_counts(n=30, seed=8)
-    np.testing.assert_array_equal(counts.x, zeros.x)
+    binary = simulate_binary(n=30, seed=8)
+    np.testing.assert_array_equal(counts.x, binary.x)
     assert not np.array_equal(counts.x, simulate_overdispersed_counts(n=30, seed=9).x)
     with pytest.raises(ValueError, match="read-only"):
         counts.y[0] = 1
@@ -101,7 +85,7 @@ def test_simulators_share_x_for_the_same_seed_and_n_and_freeze_their_arrays():
 
 def test_truth_is_keyed_by_the_model_site_names():
     assert sorted(simulate_overdispersed_counts(n=5).truth) == ["a", "b", "concentration"]
-    assert sorted(simulate_zero_inflated_counts(n=5).truth) == ["a", "b", "gate"]
+    assert sorted(simulate_binary(n=5).truth) == ["a", "b"]
     assert sorted(simulate_mixture(n=5).truth) == ["locs", "scale", "weights", "z"]
 
 
