@@ -15,14 +15,8 @@ import warnings
 import jax.numpy as jnp
 import numpy as np
 
-__all__ = [
-    "trace_model",
-    "site_role",
-    "trace_table",
-    "site_table",
-    "observed_shape_rows",
-    "check_observed_shapes",
-]
+__all__ = ["trace_model", "site_role", "trace_table", "site_table", "observed_shape_rows",
+           "check_observed_shapes"]
 
 
 def _run(model, args, kwargs, substitute_fn, seed):
@@ -36,19 +30,13 @@ def _log_prob(site):
     """The site's log-prob array as ``log_density`` counts it (scale included)."""
     if site["type"] != "sample":
         return jnp.zeros(())
-    if site.get("intermediates"):
-        lp = site["fn"].log_prob(site["value"], site["intermediates"])
-    else:
-        lp = site["fn"].log_prob(site["value"])
+    lp = site["fn"].log_prob(site["value"], *([site["intermediates"]] if site.get(
+        "intermediates") else []))
     return lp if site.get("scale") is None else site["scale"] * lp
 
 
 def _latent(trace):
-    return {
-        name: site
-        for name, site in trace.items()
-        if site["type"] == "sample" and not site["is_observed"]
-    }
+    return {k: s for k, s in trace.items() if s["type"] == "sample" and not s["is_observed"]}
 
 
 def _check_params(params, proto):
@@ -61,20 +49,15 @@ def _check_params(params, proto):
     if missing or extra:
         raise ValueError(
             f"params must hold one value per latent site {list(latent)}; missing {missing}, "
-            f"not latent {extra}. Observed data go in the model's arguments, not in params."
-        )
+            f"not latent {extra}. Observed data go in the model's arguments, not in params.")
     for name, value in params.items():
         want, got = tuple(jnp.shape(proto[name]["value"])), tuple(jnp.shape(value))
         if got != want:
-            hint = (
-                f" It looks like {got[0]} stacked posterior draws: pass one draw, e.g. "
-                "{k: v[0] for k, v in samples.items()}, or the posterior mean."
-                if got[1:] == want
-                else ""
-            )
+            hint = (f" It looks like {got[0]} stacked posterior draws: pass one draw, e.g. "
+                    "{k: v[0] for k, v in samples.items()}, or the posterior mean."
+                    if got[1:] == want else "")
             raise ValueError(
-                f"params[{name!r}] has shape {got} but site {name!r} has shape {want}.{hint}"
-            )
+                f"params[{name!r}] has shape {got} but site {name!r} has shape {want}.{hint}")
 
 
 def trace_model(model, model_args=(), model_kwargs=None, *, params=None, seed=0):
