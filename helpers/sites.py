@@ -15,8 +15,7 @@ import warnings
 import jax.numpy as jnp
 import numpy as np
 
-__all__ = ["trace_model", "site_role", "trace_table", "site_table", "observed_shape_rows",
-           "check_observed_shapes"]
+__all__ = ["trace_model", "site_role", "trace_table", "site_table", "check_observed_shapes"]
 
 
 def _run(model, args, kwargs, substitute_fn, seed):
@@ -323,28 +322,8 @@ def site_table(model, params, *args, **kwargs):
     return trace_table(trace_model(model, args, kwargs, params=params))
 
 
-def observed_shape_rows(model, *args, **kwargs):
-    """Run ``model`` once and describe each observed site's shapes (factors left out).
-
-    Parameters
-    ----------
-    model : callable
-        A NumPyro model.
-    *args, **kwargs
-        Passed to the model; include the observed data, e.g. ``X, y=y``.
-
-    Returns
-    -------
-    list of dict
-        One dict per observed site: ``site``, ``value_shape``, ``batch_shape``,
-        ``event_shape``, ``log_prob_shape``, ``terms`` (log-prob entries summed into
-        the log joint), ``expected`` (data points: entries of the value's batch part)
-        and ``problem`` (the message of :func:`check_observed_shapes`, or None).
-    """
-    return _shape_rows(trace_model(model, args, kwargs))
-
-
 def _shape_rows(trace):
+    """One dict per observed site (factors left out): shapes, terms, expected, problem."""
     table = trace_table(trace)
     rows = []
     for row in table[table["role"] == "observed"].to_dict("records"):
@@ -379,7 +358,11 @@ def check_observed_shapes(model, *args, **kwargs):
     Returns
     -------
     list of dict
-        The rows of :func:`observed_shape_rows`, when every site is fine.
+        When every site is fine, one dict per observed site (factors left out):
+        ``site``, ``value_shape``, ``batch_shape``, ``event_shape``,
+        ``log_prob_shape``, ``terms`` (log-prob entries summed into the log joint),
+        ``expected`` (data points: entries of the value's batch part) and ``problem``
+        (None). :func:`trace_table` gives the same without raising.
 
     Raises
     ------
