@@ -26,16 +26,14 @@ def plot_data(x, y, ax=None, **kwargs):
     """
     ax = _axes(ax)
     ax.scatter(x, y, **{"color": "black", "s": 12, "label": "data", "zorder": 3, **kwargs})
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
+    ax.set(xlabel="x", ylabel="y")
     return ax
 
 
 def plot_predictive(x, draws, y=None, prob=0.9, ax=None, label="predictive", color="C0"):
-    """Show predictive draws as a median line and a central ``prob`` band, over the data.
+    """Median line and central ``prob`` band of ``draws`` (num_draws, n) against ``x`` (n,).
 
-    ``x`` (n,) is one covariate; ``draws`` (num_draws, n) are draws of y, e.g.
-    ``Predictive(model, samples)(key, X)["y"]``; ``y`` (n,), if given, is drawn on top.
+    ``draws`` are e.g. ``Predictive(model, samples)(key, X)["y"]``; ``y`` is drawn on top.
 
     Examples
     --------
@@ -59,10 +57,7 @@ def plot_predictive(x, draws, y=None, prob=0.9, ax=None, label="predictive", col
 
 
 def overlay_product_curve(ax, product, label=None, num=400):
-    """Draw ``y = product / x`` across ``ax``'s x-range: every pair with the same ``f * w``.
-
-    On a scatter of ``f`` (x axis) against ``w`` (y axis) this is the ridge an
-    unidentified scale leaves in the posterior.
+    """Draw ``y = product / x`` across ``ax``'s x-range: the ridge of pairs with one ``f * w``.
 
     Examples
     --------
@@ -84,9 +79,8 @@ def overlay_product_curve(ax, product, label=None, num=400):
 def plot_rescaling(X, y, params, scales, axes=None):
     """Show that ``(c f, w / c, b / c)`` moves the parameters but not the fitted means.
 
-    ``params`` holds ``f``, ``w`` (shape (j,)) and ``b``, e.g. ``data.truth``; ``scales``
-    the non-zero values of ``c``. Returns two Axes: left, the parameters for each ``c``;
-    right, the fitted means against the data, the same points for every ``c``.
+    ``params`` holds ``f``, ``w`` (j,) and ``b`` (e.g. ``data.truth``); ``scales`` the
+    non-zero ``c``. Returns two Axes: parameters per ``c``, and fitted means vs data.
 
     Examples
     --------
@@ -116,7 +110,7 @@ def plot_rescaling(X, y, params, scales, axes=None):
 
 
 def _slider_figure(draw, slider, figsize):
-    """An ipywidgets box: ``slider`` above a PNG of one figure that ``draw(fig, value)`` redraws."""
+    """``slider`` above a PNG of one figure that ``draw(fig, value)`` redraws."""
     import io
 
     import ipywidgets
@@ -137,10 +131,9 @@ def _slider_figure(draw, slider, figsize):
 
 
 def rescaling_widget(X, y, params, c_min=-3.0, c_max=3.0):
-    """A slider for ``c`` that redraws :func:`plot_rescaling` for ``c = 1`` and the chosen ``c``.
+    """An ``ipywidgets.VBox``: a slider for ``c`` redrawing :func:`plot_rescaling` for 1 and ``c``.
 
-    Returns an ``ipywidgets.VBox``. Without a widget front end (a script, CI, a static
-    HTML export) it shows nothing: keep a static :func:`plot_rescaling` figure beside it.
+    Without a widget front end it shows nothing: keep a static figure beside it.
 
     Examples
     --------
@@ -159,11 +152,10 @@ def rescaling_widget(X, y, params, c_min=-3.0, c_max=3.0):
 
 
 def plot_rank_histogram(ranks, num_draws, bins=10, prob=0.99, ax=None, **kwargs):
-    """Histogram of SBC ranks over the band each bin count of uniform ranks stays in.
+    """Histogram of SBC ranks (one :func:`helpers.sbc.sbc_ranks` column, in ``0..num_draws``).
 
-    ``ranks`` is one column of :func:`helpers.sbc.sbc_ranks`, ``num_draws`` L (ranks lie in
-    ``0..L``). A bin count of uniform ranks lies in its grey band with probability
-    ``prob`` (central interval of Binomial(R, the bin's share of ranks); Talts et al. 2018).
+    Uniform ranks put each bin count in its grey band with probability ``prob``
+    (central interval of Binomial(R, the bin's share of ranks); Talts et al. 2018).
 
     Examples
     --------
@@ -181,17 +173,20 @@ def plot_rank_histogram(ranks, num_draws, bins=10, prob=0.99, ax=None, **kwargs)
     ax.bar(np.arange(bins), hi - lo, bottom=lo, width=1.0, color="0.85",
            label=f"uniform: {prob:.0%} band")
     ax.bar(np.arange(bins), counts, width=0.7, **{"color": "C0", **kwargs})
-    ax.set_xlabel(f"rank bin (of {num_draws + 1} ranks)")
-    ax.set_ylabel("replications")
+    ax.set(xlabel=f"rank bin (of {num_draws + 1} ranks)", ylabel="replications")
     return ax
 
 
-def plot_noise_scale(X, y, sd, prior_sd, ax=None):
-    """Posterior of the first weight ``w[0]`` when the noise sd is *assumed* to be ``sd``.
+def _w0_posterior(X, y, prior_sd, sd):
+    mean, cov = conjugate_linear_posterior(X, y, prior_sd, sd)
+    return mean[0], np.sqrt(cov[0, 0])
 
-    With the noise sd fixed, the posterior under Normal(0, ``prior_sd``) priors is exact
-    (:func:`helpers.linear.conjugate_linear_posterior`): its width follows the assumed sd,
-    not the data's scatter. One density per ``sd`` (a float or a sequence).
+
+def plot_noise_scale(X, y, sd, prior_sd, ax=None):
+    """Exact posterior of ``w[0]`` when the noise sd is *assumed* to be ``sd`` (one or several).
+
+    Normal(0, ``prior_sd``) priors (:func:`helpers.linear.conjugate_linear_posterior`):
+    its width follows the assumed sd, not the data's scatter.
 
     Examples
     --------
@@ -203,10 +198,9 @@ def plot_noise_scale(X, y, sd, prior_sd, ax=None):
 
     ax = _axes(ax)
     for s in np.atleast_1d(sd):
-        mean, cov = conjugate_linear_posterior(X, y, prior_sd, s)
-        post_sd = np.sqrt(cov[0, 0])
-        grid = np.linspace(mean[0] - 4 * post_sd, mean[0] + 4 * post_sd, 401)
-        ax.plot(grid, stats.norm.pdf(grid, mean[0], post_sd),
+        mean, post_sd = _w0_posterior(X, y, prior_sd, s)
+        grid = np.linspace(mean - 4 * post_sd, mean + 4 * post_sd, 401)
+        ax.plot(grid, stats.norm.pdf(grid, mean, post_sd),
                 label=f"assumed noise sd {s:g}: posterior sd of w[0] = {post_sd:.2g}")
     ax.set(xlabel="w[0]", ylabel="posterior density")
     ax.legend(loc="upper right", fontsize=8)
@@ -214,11 +208,10 @@ def plot_noise_scale(X, y, sd, prior_sd, ax=None):
 
 
 def noise_scale_widget(X, y, sds, prior_sd):
-    """A slider over the assumed noise sds ``sds`` that redraws :func:`plot_noise_scale`.
+    """An ``ipywidgets.VBox``: a slider over noise sds ``sds`` redrawing :func:`plot_noise_scale`.
 
-    Each position is a closed-form posterior, so the figure follows at once; the x-range
-    stays that of the largest sd. Without a widget front end the ``ipywidgets.VBox``
-    shows nothing: keep a static ``plot_noise_scale(X, y, sds, prior_sd)`` beside it.
+    The x-range stays that of the largest sd. Without a widget front end it shows
+    nothing: keep a static ``plot_noise_scale(X, y, sds, prior_sd)`` beside it.
 
     Examples
     --------
@@ -228,12 +221,11 @@ def noise_scale_widget(X, y, sds, prior_sd):
     """
     import ipywidgets
 
-    mean, cov = conjugate_linear_posterior(X, y, prior_sd, max(sds))
-    xlim = mean[0] - 4 * np.sqrt(cov[0, 0]), mean[0] + 4 * np.sqrt(cov[0, 0])
+    mean, post_sd = _w0_posterior(X, y, prior_sd, max(sds))
 
     def draw(fig, sd):
-        ax = plot_noise_scale(X, y, sd, prior_sd, ax=fig.subplots())
-        ax.set_xlim(xlim)
+        plot_noise_scale(X, y, sd, prior_sd, ax=fig.subplots()).set_xlim(
+            mean - 4 * post_sd, mean + 4 * post_sd)
 
     slider = ipywidgets.SelectionSlider(options=list(sds), value=sds[len(sds) // 2],
                                         description="noise sd")
