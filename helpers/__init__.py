@@ -6,35 +6,38 @@ notebook.
 
 Modules
 -------
-data         simulated data sets with known truth
-likelihood   per-site log-density accounting and a hand-written Normal log density
-shapes       checks that catch broadcast observed sites (the (N, 1) vs (N,) trap)
-graph        the model graph, with or without Graphviz
-identify     what a likelihood cannot tell apart: rescaling invariance, flat Hessian
-             directions, least squares
-noise        the scale dist.Normal wants, from a standard deviation, variance or precision
-checks       closed-form linear posterior, a jit/vmap-able NUTS fit, SBC ranks and rank
+data         simulated data sets with known truth (keys are the models' site names)
+sites        the sites of a model: a NUTS-style trace, each site's role and log density,
+             the shape rule (value shape vs batch_shape + event_shape)
+diagnostics  fit a model with NUTS and report r_hat, ESS, ESS/s, divergences, tree depth;
+             truth inside intervals, interval coverage
+linear       design matrix, least squares, the conjugate posterior of a linear model
+sbc          simulation-based calibration: a jit/vmap-able NUTS fit, ranks, uniformity
+noise        the Normal log density written out, and the scale dist.Normal wants
+identify     flat directions of the likelihood at its maximum (Hessian eigenvectors)
+plots        data, predictive bands, rescaling and noise-scale figures and sliders, rank
              histograms
-exercises    learner copies of notebooks: solution cells replaced by stubs
-diagnostics  sampler reports (r_hat, ESS, ESS/s, divergences) and interval checks
-costs        what each way of writing a likelihood keeps: density/draw equivalence,
-             predictive, log-likelihood and LOO
-plots        data and predictive-band plots, interval coverage, rescaling figure/slider and
-             product-curve overlay
-session      package versions and quiet imports for the notebooks' first cells
+graph        the model graph with Graphviz, or its sites as text
+session      package versions for a notebook's last cell
+counts       binary and count data with known truth, posterior predictive statistics
+doctor       examine(model, *args, **kwargs): every check of the course on your own model
+check_env    is this environment the one the notebooks expect? (python -m helpers.check_env)
+exercises    check(id, **answers) and hint(id): exercises that answer back
 """
 
 __all__ = [
     "data",
-    "likelihood",
-    "shapes",
-    "graph",
-    "identify",
-    "noise",
-    "checks",
-    "exercises",
+    "sites",
     "diagnostics",
-    "costs",
+    "linear",
+    "sbc",
+    "noise",
+    "identify",
     "plots",
+    "graph",
     "session",
+    "counts",
+    "doctor",
+    "check_env",
+    "exercises",
 ]

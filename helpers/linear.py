@@ -4,15 +4,15 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["design_matrix", "least_squares", "conjugate_linear_posterior"]
+__all__ = ["least_squares", "conjugate_linear_posterior"]
 
 
-def design_matrix(X):
+def _design_matrix(X):
     """Return ``X`` (shape (n, j), or (n,) for one covariate) with a column of ones appended.
 
     Examples
     --------
-    >>> design_matrix([[2.0], [3.0]]).tolist()
+    >>> _design_matrix([[2.0], [3.0]]).tolist()
     [[2.0, 1.0], [3.0, 1.0]]
     """
     X = np.asarray(X)
@@ -20,7 +20,7 @@ def design_matrix(X):
 
 
 def _design_and_y(X, y):
-    A, y = design_matrix(X), np.asarray(y)
+    A, y = _design_matrix(X), np.asarray(y)
     if y.shape != A.shape[:1]:  # a (n, 1) y would broadcast against (n,) fits silently
         raise ValueError(
             f"y must have shape ({A.shape[0]},), one value per row of X; got {y.shape}. "

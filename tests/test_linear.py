@@ -4,12 +4,12 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from helpers.linear import conjugate_linear_posterior, design_matrix, least_squares
+from helpers.linear import _design_matrix, conjugate_linear_posterior, least_squares
 
 
 def test_design_matrix_appends_ones_for_1d_and_2d_x():
-    np.testing.assert_array_equal(design_matrix([1.0, 2.0]), [[1.0, 1.0], [2.0, 1.0]])
-    A = design_matrix(np.arange(6.0).reshape(3, 2))
+    np.testing.assert_array_equal(_design_matrix([1.0, 2.0]), [[1.0, 1.0], [2.0, 1.0]])
+    A = _design_matrix(np.arange(6.0).reshape(3, 2))
     np.testing.assert_array_equal(A, [[0, 1, 1], [2, 3, 1], [4, 5, 1]])
 
 
