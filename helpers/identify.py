@@ -1,8 +1,5 @@
-"""Find what a likelihood cannot tell apart.
-
-``flat_directions`` maximises a model's log-likelihood and reads the flat directions
-off the eigenvectors of the Hessian there: for ``mu = f * (X @ w + b)``, the rescaling
-``(f, w, b) -> (c f, w / c, b / c)``.
+"""Find what a likelihood cannot tell apart: the flat directions of its Hessian at the
+maximum, e.g. the rescaling ``(f, w, b) -> (c f, w / c, b / c)`` of ``f * (X @ w + b)``.
 """
 
 import math
@@ -36,10 +33,7 @@ def _loglik_fn(model, args, kwargs, fixed, supports):
 
 
 def _maximise(value_and_grad, hessian, start, idx):
-    """BFGS over the coordinates ``idx`` (the others stay at ``start``), then Newton steps.
-
-    Returns the full coordinate vector, the Hessian block, the value and the gradient.
-    """
+    """BFGS over coordinates ``idx`` (others fixed), then Newton: ``(x, hessian, value, grad)``."""
     import scipy.optimize
 
     def full(x):
@@ -68,52 +62,21 @@ def _maximise(value_and_grad, hessian, start, idx):
 def flat_directions(model, model_args=(), model_kwargs=None, *, params=None, tol=1e-3):
     """Maximise the log-likelihood, then find its flat directions from the Hessian there.
 
-    The log-likelihood (observed and factor sites, no priors) is maximised with BFGS
-    over NumPyro's unconstrained coordinates, starting where NUTS would
-    (or at ``params``). Latent sites the likelihood does not depend on (a
-    hierarchical model's hyperparameters) are left out and held fixed. At the
-    maximum, the Hessian ``H`` of the negative log-likelihood is scaled to unit
-    diagonal, ``H_ij / sqrt(H_ii H_jj)``, so that a coordinate known to 1e-4 and one
-    known to 10 compare fairly; a direction along which the likelihood stays
-    constant has a scaled eigenvalue near 0. Away from a maximum a Hessian can have
-    negative eigenvalues in an identified model, which is why it optimises first.
-    It computes in JAX's precision (float32 unless ``jax_enable_x64`` is on; the
-    ``jax.enable_x64`` context manager is avoided on purpose: mixing it with float32
-    calls in one process made later jitted calls fail on jax 0.10.2).
+    The log-likelihood (observed and factor sites, no priors) is maximised with BFGS in
+    NumPyro's unconstrained coordinates, from where NUTS would start (or ``params``);
+    latent sites it does not depend on are held fixed. The Hessian of the negative
+    log-likelihood there is scaled to unit diagonal, so that coordinates known to 1e-4
+    and to 10 compare fairly; a scaled eigenvalue with ``|eigenvalue| <= tol`` is flat.
+    JAX's precision is used (float32 unless ``jax_enable_x64`` is on; the
+    ``jax.enable_x64`` context manager broke later jitted calls on jax 0.10.2).
 
-    Parameters
-    ----------
-    model : callable
-        A NumPyro model with continuous latent sites.
-    model_args : tuple
-        Positional arguments of the model, e.g. ``(X,)``.
-    model_kwargs : dict, optional
-        Keyword arguments of the model, with the data, e.g. ``{"y": y}``.
-    params : dict, optional
-        Starting values (one constrained value per latent site).
-    tol : float
-        A scaled eigenvalue with ``|eigenvalue| <= tol`` counts as flat.
-
-    Returns
-    -------
-    dict
-        ``eigenvalues`` (scaled, ascending), ``directions`` (columns: the matching
-        eigenvectors in unconstrained coordinates, unit length), ``names`` (one per
-        coordinate, e.g. ``"w[1]"``), ``hessian`` (unscaled), ``flat`` (indices of flat
-        eigenvalues; empty when the likelihood is locally identified),
-        ``flat_sites`` (sites that move along a flat direction), ``optimum``
-        (constrained values at the maximum), ``loglik`` (its value), ``converged``
-        (a maximum was reached: within 0.01 of the quadratic model's maximum, a
-        Newton decrement ``g' H^+ g < 0.01``, and no scaled eigenvalue below ``-tol``)
-        and ``left_out`` (latent sites the likelihood does not touch).
-
-    Raises
-    ------
-    ValueError
-        If the model has a discrete latent site; if the likelihood depends on no
-        latent site, or on more coordinates than the data have values (then flat
-        directions exist for sure, and the maximum may not); if no finite maximum
-        was found.
+    Returns a dict: ``eigenvalues`` (scaled, ascending), ``directions`` (unit
+    eigenvectors as columns, unconstrained), ``names`` (e.g. ``"w[1]"``), ``hessian``
+    (unscaled), ``flat`` (indices of flat eigenvalues), ``flat_sites``, ``optimum``
+    (constrained), ``loglik``, ``converged`` (Newton decrement ``g' H^+ g < 0.01`` and
+    no scaled eigenvalue below ``-tol``) and ``left_out`` (sites the likelihood does not
+    touch). A ValueError says when a latent site is discrete, the likelihood touches no
+    latent site or more coordinates than there are data values, or has no finite maximum.
 
     Examples
     --------
@@ -203,8 +166,5 @@ def flat_directions(model, model_args=(), model_kwargs=None, *, params=None, tol
 
 def _coordinate_names(tree):
     """Coordinate labels in ``ravel_pytree`` order (sorted keys, flattened values)."""
-    names = []
-    for key in sorted(tree):
-        size = int(np.size(tree[key]))
-        names += [key] if np.ndim(tree[key]) == 0 else [f"{key}[{i}]" for i in range(size)]
-    return names
+    return [key if np.ndim(tree[key]) == 0 else f"{key}[{i}]"
+            for key in sorted(tree) for i in range(int(np.size(tree[key])))]
