@@ -20,9 +20,8 @@ W, B = (-0.9594,), 4.294  # the forum's slope and intercept
 class LinearData:
     """A simulated data set: ``X`` (n, j), ``y`` (n,) or (n, L), ``truth`` and known ``sigma``.
 
-    ``truth`` holds the values used to simulate, keyed by model site name; ``sigma``
-    the known per-point measurement sds, when the data set has them. The arrays are
-    read-only, so a notebook cannot change the data behind a later cell.
+    ``truth`` holds the simulation's values by site name, ``sigma`` any known per-point
+    sds. The arrays are read-only, so a notebook cannot change data behind a later cell.
     """
 
     X: np.ndarray
@@ -50,10 +49,8 @@ def _linear(seed, n, w, b, f=1.0):
 def simulate_linear(*, n=50, w=W, b=B, f=1.0, sigma=0.1, seed=0):
     """Simulate ``y = f * (X @ w + b) + Normal(0, sigma)`` with ``X ~ Normal(0, 1)``.
 
-    ``n`` observations, one weight in ``w`` per column of ``X``, intercept ``b``, scale
-    ``f``, noise sd ``sigma``, NumPy ``seed``; the other simulators take the same names.
-    Returns ``LinearData`` with ``X`` (n, len(w)), ``y`` (n,) and ``truth`` keys ``w``,
-    ``b``, ``f``, ``sigma``.
+    One weight in ``w`` per column of ``X``; the other simulators use the same names.
+    Returns ``LinearData`` with ``truth`` keys ``w``, ``b``, ``f``, ``sigma``.
 
     Examples
     --------
@@ -84,11 +81,10 @@ def forum_dataset(which=1, *, n=50, seed=0):
 
 
 def simulate_known_errors(*, n=50, w=W, b=B, sigma_range=(0.05, 0.5), extra_sd=0.0, seed=0):
-    """Points with known sds ``sigma_i ~ Uniform(*sigma_range)``, plus unknown extra scatter.
+    """Noise ``Normal(0, sqrt(sigma_i**2 + extra_sd**2))``, ``sigma_i ~ Uniform(*sigma_range)``.
 
-    The noise of point ``i`` is ``Normal(0, sqrt(sigma_i**2 + extra_sd**2))``.
     ``LinearData.sigma`` holds the known ``sigma_i``; ``truth`` keys ``w``, ``b``, ``f``
-    and ``tau`` (= ``extra_sd``, the extra-scatter site).
+    and ``tau`` (= ``extra_sd``).
 
     Examples
     --------
@@ -104,11 +100,9 @@ def simulate_known_errors(*, n=50, w=W, b=B, sigma_range=(0.05, 0.5), extra_sd=0
 
 def simulate_outliers(*, n=50, w=W, b=B, sigma=0.1, outlier_frac=0.1, outlier_sd=3.0,
                       outlier_shift=0.0, seed=0):
-    """Linear data where a random share ``outlier_frac`` of points are gross outliers.
+    """A random share ``outlier_frac`` of points get extra ``Normal(outlier_shift, outlier_sd)``.
 
-    Outliers get extra ``Normal(outlier_shift, outlier_sd)`` noise; a non-zero shift
-    makes them one-sided. ``truth`` keys ``w``, ``b``, ``f``, ``sigma`` and
-    ``outliers`` (indices of the outlying points).
+    ``truth`` keys ``w``, ``b``, ``f``, ``sigma`` and ``outliers`` (their indices).
 
     Examples
     --------
