@@ -16,12 +16,9 @@ __all__ = ["functional_nuts", "sbc_ranks", "rank_uniformity"]
 def functional_nuts(model, *example_args, num_warmup=300, num_samples=500, thinning=5):
     """Build ``fit(rng_key, *model_args)``: NUTS on one data set, as a pure JAX function.
 
-    ``MCMC.run`` compiles its sampler on every call; ``fit`` is built once from NumPyro's
-    functional NUTS (``numpyro.infer.hmc.hmc``), so ``jax.jit(jax.vmap(fit))`` compiles
-    one sampler for a whole batch of data sets. ``example_args`` are model arguments of
-    the shapes ``fit`` will see. One chain from the prior median, step size and diagonal
-    mass adapted during warmup; ``fit`` returns a dict of constrained draws, every
-    ``thinning``-th of ``num_samples``.
+    Unlike ``MCMC.run``, ``jax.jit(jax.vmap(fit))`` compiles one sampler for a batch of
+    data sets. ``example_args`` have the shapes ``fit`` will see. One chain from the
+    prior median, adapted in warmup; returns constrained draws, every ``thinning``-th.
 
     Examples
     --------
@@ -59,12 +56,10 @@ def functional_nuts(model, *example_args, num_warmup=300, num_samples=500, thinn
 
 
 def sbc_ranks(truth, draws):
-    """Rank each true value among its replication's posterior draws.
+    """Rank each ``truth[site]`` (R, ...) among its replication's ``draws[site]`` (R, L, ...).
 
-    ``truth[site]`` has shape (R, ...) (R replications), ``draws[site]`` (R, L, ...).
-    Returns a DataFrame of R rows, one int column per scalar parameter (``w[0]`` for
-    element 0 of a vector site): the number of draws below the truth, 0 to L
-    (Talts et al. 2018, algorithm 1).
+    One row per replication, one column per scalar parameter (e.g. ``w[0]``): the number
+    of draws below the truth, 0 to L (Talts et al. 2018, algorithm 1).
 
     Examples
     --------
@@ -79,8 +74,7 @@ def sbc_ranks(truth, draws):
         if d.shape[:1] + d.shape[2:] != t.shape:  # e.g. draws (L, R): ranks would be nonsense
             raise ValueError(
                 f"draws[{name!r}] must have shape (R, L) + {t.shape[1:]} for truth of shape "
-                f"{t.shape}, got {d.shape}. Put replications first, draws second."
-            )
+                f"{t.shape}, got {d.shape}. Put replications first, draws second.")
         below = (d < t[:, None]).sum(axis=1).reshape(len(t), -1)
         if t.ndim == 1:
             columns[name] = below[:, 0]
@@ -90,12 +84,10 @@ def sbc_ranks(truth, draws):
 
 
 def rank_uniformity(ranks, num_draws, bins=10):
-    """Chi-square test that SBC ranks are uniform on ``0..num_draws``, one p-value per column.
+    """Chi-square test that :func:`sbc_ranks` are uniform on ``0..num_draws``, per column.
 
-    ``ranks`` come from :func:`sbc_ranks`; ``num_draws`` is L, the draws per fit. The
-    ``L + 1`` possible ranks go into ``bins`` bins, each expected to hold R times its
-    share of them (so bins need not be equal). A small p-value (e.g. < 0.01) says the
-    ranks are not uniform (Talts et al. 2018, section 4).
+    The ``L + 1`` ranks go into ``bins`` bins, each expecting R times its share of them;
+    a small p-value (e.g. < 0.01) says the ranks are not uniform (Talts et al. 2018).
 
     Examples
     --------
@@ -108,11 +100,10 @@ def rank_uniformity(ranks, num_draws, bins=10):
     from scipy import stats
 
     ranks = pd.DataFrame(ranks)
-    if ranks.to_numpy().max() > num_draws or ranks.to_numpy().min() < 0:
-        raise ValueError(
-            f"ranks lie in 0..num_draws, got {ranks.to_numpy().min()}..{ranks.to_numpy().max()}"
-            f" with num_draws={num_draws}. Pass the number of draws per fit as num_draws."
-        )
+    lo, hi = ranks.to_numpy().min(), ranks.to_numpy().max()
+    if hi > num_draws or lo < 0:
+        raise ValueError(f"ranks lie in 0..num_draws, got {lo}..{hi} with num_draws="
+                         f"{num_draws}. Pass the number of draws per fit as num_draws.")
     share = np.bincount(np.arange(num_draws + 1) * bins // (num_draws + 1)) / (num_draws + 1)
 
     def p_value(column):
