@@ -136,10 +136,7 @@ def simulate_correlated_repeats(*, n_units=30, n_repeats=3, w=W, b=B, sigma=0.1,
 
 
 def simulate_heteroscedastic(*, n=50, w=W, b=B, sigma=0.1, growth=0.8, seed=0):
-    """Noise sd ``sigma * exp(growth * X[:, 0])``: ``log sd_i = log(sigma) + growth * x_i``.
-
-    ``truth`` keys ``w``, ``b``, ``f``, ``sigma`` (the sd at ``x = 0``), ``log_s0``
-    (= ``log(sigma)``), ``gamma`` (= ``growth``) and ``sd`` (each point's sd).
+    """Noise sd ``sigma * exp(growth * X[:, 0])``; ``truth`` adds ``log_s0``, ``gamma``, ``sd``.
 
     Examples
     --------
@@ -157,9 +154,8 @@ def simulate_heteroscedastic(*, n=50, w=W, b=B, sigma=0.1, growth=0.8, seed=0):
 def simulate_x_errors(*, n=50, w=W, b=B, sigma=0.1, x_sd=0.5, seed=0):
     """Covariates measured with error: ``X = x_true + Normal(0, x_sd)``, ``y`` from ``x_true``.
 
-    Regressing ``y`` on the observed ``X`` shrinks a slope by ``1 / (1 + x_sd**2)``
-    (attenuation). ``truth`` keys ``w``, ``b``, ``f``, ``sigma``, ``x_true`` (shape
-    (n, len(w))) and ``x_sd``.
+    Regressing ``y`` on ``X`` shrinks a slope by ``1 / (1 + x_sd**2)``; ``truth`` adds
+    ``x_true`` (n, len(w)) and ``x_sd``.
 
     Examples
     --------
