@@ -22,11 +22,9 @@ class Fit(NamedTuple):
 def fit(model, rng_key, *args, mcmc_kwargs=None, nuts_kwargs=None, name=None, **kwargs):
     """Run NUTS on ``model(*args, **kwargs)``, time it, and report on it.
 
-    ``*args, **kwargs`` are the model's (the data); ``mcmc_kwargs`` (default
-    ``num_warmup=500, num_samples=1000, progress_bar=False``, overridden key by key),
-    ``nuts_kwargs`` (e.g. ``target_accept_prob``) and ``name`` (the report's row label)
-    are the only names kept for this function. Returns ``Fit(mcmc, report, seconds)``:
-    the :func:`sampler_report` row, and seconds including compilation.
+    ``mcmc_kwargs`` override ``num_warmup=500, num_samples=1000, progress_bar=False``;
+    ``nuts_kwargs`` go to NUTS, ``name`` labels the report row. Returns
+    ``Fit(mcmc, report, seconds)``: the :func:`sampler_report` row, compilation timed.
 
     Examples
     --------
@@ -53,9 +51,7 @@ def fit(model, rng_key, *args, mcmc_kwargs=None, nuts_kwargs=None, name=None, **
 
 
 def posterior_float64(mcmc, var_names=None):
-    """Return the draws as float64 arrays of shape ``(chain, draw, ...)``, by site.
-
-    Summaries of float32 draws with a tiny posterior sd are misleading.
+    """The draws as float64 arrays ``(chain, draw, ...)`` by site (float32 summaries mislead).
 
     Examples
     --------
@@ -70,20 +66,12 @@ def posterior_float64(mcmc, var_names=None):
 
 
 def sampler_report(mcmc, seconds, name=None, var_names=None):
-    """Summarise one MCMC run as a one-row table.
+    """Summarise one MCMC run (with ``extra_fields=("diverging", "num_steps")``) in one row.
 
-    ``mcmc`` must have run with ``extra_fields=("diverging", "num_steps")`` (:func:`fit`
-    does so); ``var_names`` (a str or list) limits the sites, all latent ones by default.
-    Columns: ``r_hat_max`` and ``ess_bulk_min`` (ArviZ's rank-normalised estimators over
-    every element of every site, in float64; a single chain is split into two halves,
-    compared as two chains), ``ess_per_s``, ``divergences``, ``pct_max_tree_depth``
-    (percent of draws with ``num_steps >= 2**max_tree_depth - 1``: the trajectory was cut
-    at NUTS's depth limit) and ``seconds``. The row is labelled ``name`` (or "run").
-
-    References
-    ----------
-    Vehtari, A. et al. (2021). Rank-normalization, folding, and localization: an improved
-    R-hat for assessing convergence of MCMC. Bayesian Analysis 16(2).
+    Columns: ``r_hat_max`` and ``ess_bulk_min`` (ArviZ's rank-normalised estimators,
+    Vehtari et al. 2021, over the sites ``var_names``, in float64; one chain is split in
+    two halves), ``ess_per_s``, ``divergences``, ``pct_max_tree_depth`` (percent of draws
+    cut at NUTS's depth limit) and ``seconds``; the row is labelled ``name`` or "run".
 
     Examples
     --------
@@ -102,8 +90,7 @@ def sampler_report(mcmc, seconds, name=None, var_names=None):
     if not set(EXTRA_FIELDS) <= set(extra):
         raise ValueError(
             f"the run has extra fields {sorted(extra)}, not {list(EXTRA_FIELDS)}: run it with "
-            'mcmc.run(key, ..., extra_fields=("diverging", "num_steps")) or use fit().'
-        )
+            'mcmc.run(key, ..., extra_fields=("diverging", "num_steps")) or use fit().')
     draws = posterior_float64(mcmc, var_names)
     if mcmc.num_chains == 1:  # r_hat needs two chains: compare the run's two halves
         half = mcmc.num_samples // 2
@@ -124,11 +111,9 @@ def sampler_report(mcmc, seconds, name=None, var_names=None):
 
 
 def truth_in_interval(samples, truth, prob=0.94):
-    """Check known parameter values against highest-density intervals of the draws.
+    """Check known values ``truth`` (e.g. ``data.truth``) against HDIs of ``samples``.
 
-    ``samples`` as ``mcmc.get_samples()`` returns them; ``truth`` by site name, e.g.
-    ``data.truth``: names that are not sites of ``samples`` are skipped (a data set
-    records every value that made it; a model may have fewer). Returns one row per scalar
+    Names that are not sites of ``samples`` are skipped. Returns one row per scalar
     parameter: ``param``, ``truth``, ``lower``, ``upper``, ``inside``.
 
     Examples
@@ -157,10 +142,9 @@ def truth_in_interval(samples, truth, prob=0.94):
 
 
 def interval_coverage(draws, y, prob=0.9):
-    """Share of observations inside the central ``prob`` interval of their predictive draws.
+    """Share of ``y`` (n,) inside the central ``prob`` interval of ``draws`` (num_draws, n).
 
-    ``draws`` of shape (num_draws, n), e.g. ``Predictive(model, samples)(key, X)["y"]``;
-    ``y`` of shape (n,). Near ``prob`` when the predictive distribution fits the data.
+    Near ``prob`` when the predictive distribution fits the data.
 
     Examples
     --------
@@ -171,7 +155,6 @@ def interval_coverage(draws, y, prob=0.9):
     draws, y = np.asarray(draws), np.asarray(y)
     if draws.shape[1:] != y.shape:  # a (n, 1) y would compare every point with every column
         raise ValueError(
-            f"draws must have shape (num_draws, *{y.shape}) to match y, got {draws.shape}."
-        )
+            f"draws must have shape (num_draws, *{y.shape}) to match y, got {draws.shape}.")
     lo, hi = np.quantile(draws, [(1 - prob) / 2, (1 + prob) / 2], axis=0)
     return float(np.mean((y >= lo) & (y <= hi)))
