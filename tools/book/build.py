@@ -90,6 +90,7 @@ def main():
     cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q",
            "-D", f"nb_execution_cache_path={cache}", "-c", str(HERE),
            "-d", str(ROOT / "build" / "book-doctrees"), str(SRC), str(OUT)]
+    shutil.rmtree(OUT / "reports", ignore_errors=True)  # tracebacks of an earlier failed run
     start = time.monotonic()
     status = subprocess.run(cmd, env=env, cwd=ROOT).returncode
     verdict = "built" if status == 0 else "FAILED (see the warnings above)"
