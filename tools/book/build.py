@@ -14,6 +14,7 @@
 """
 
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -73,6 +74,9 @@ def write_if_changed(path, text):
 
 
 def main():
+    if importlib.util.find_spec("sphinx-mathjax-offline") is None:  # its module name has dashes
+        sys.exit("make book needs sphinx-mathjax-offline (MathJax served from the site itself): "
+                 "python -m pip install -r requirements.txt")
     paths = sorted(NOTEBOOKS.glob("[0-9][0-9]*.ipynb"))
     SRC.mkdir(parents=True, exist_ok=True)
     for stale in set(SRC.glob("*.ipynb")) - {SRC / p.name for p in paths}:
