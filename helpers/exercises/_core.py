@@ -19,6 +19,13 @@ _REGISTRY = {}
 _HINTS_GIVEN = {}
 
 
+class _Status(str):
+    """The outcome of :func:`check`: a string that Jupyter does not echo under the cell."""
+
+    def _ipython_display_(self):
+        pass
+
+
 class Wrong(Exception):
     """Raised by an exercise's checker with the diagnosis of a wrong answer."""
 
@@ -133,7 +140,7 @@ def check(exercise_id, *, strict=False, **answers):
     label = f"Exercise {ex.id} ({ex.level}, {ex.title})"
     if any(value is NOT_ATTEMPTED for value in answers.values()):
         print(f"{label}: not attempted yet. Replace the `...` stub, then run this cell again.")
-        return "not attempted"
+        return _Status("not attempted")
     try:
         ex.checker(**answers)
     except Wrong as diagnosis:
@@ -141,9 +148,9 @@ def check(exercise_id, *, strict=False, **answers):
         if strict:
             raise WrongAnswer(message) from None
         print(message)
-        return "wrong"
+        return _Status("wrong")
     print(f"{label}: correct.")
-    return "correct"
+    return _Status("correct")
 
 
 def hint(exercise_id):
