@@ -141,8 +141,8 @@ def _(binomial_fixed):
         if not np.all(np.asarray(getattr(site["fn"], "total_count", 10)) == 10):
             raise Wrong("each row counts successes out of 10 trials: give the Binomial "
                         "total_count=10 (its default is 1 trial).")
-        value = float(loglik(a, b))
-        grad = np.asarray(jax.grad(loglik, argnums=(0, 1))(a, b), dtype=np.float64)
+        value, grad = jax.jit(jax.value_and_grad(loglik, argnums=(0, 1)))(a, b)
+        value, grad = float(value), np.asarray(grad, dtype=np.float64)
     except Wrong:
         raise
     except Exception as err:  # the learner's model may fail in many ways: report, not crash
@@ -201,25 +201,41 @@ def _mixture_examples():
     }
 
 
-def _mixture_loglik(model, y, params):
-    """The observed site's log-likelihood at ``params``, any discrete latent site summed out.
+def _mixture_loglik(model, y):
+    """A function of the parameters: the observed site's log-likelihood, discrete sites summed out.
 
-    Returns None when the model has a discrete latent site and ``params`` lie outside the
-    support of a prior (the enumerated log joint is then undefined).
+    It returns None when the model has a discrete latent site and the parameters lie outside
+    the support of a prior (the enumerated log joint is then undefined).
     """
+    import jax
     from numpyro import handlers
     from numpyro.contrib.funsor import config_enumerate, enum
     from numpyro.contrib.funsor import log_density as enumerated_log_density
 
-    trace = handlers.trace(handlers.substitute(handlers.seed(model, 0), params)).get_trace(y)
-    latent = [n for n, s in trace.items() if s["type"] == "sample" and not s["is_observed"]]
-    if not any(trace[n]["fn"].has_enumerate_support for n in latent):
-        return float(trace["y"]["fn"].log_prob(trace["y"]["value"]).sum())
-    if not all(trace[n]["fn"].support.check(params[n]).all() for n in params):
-        return None
-    wrapped = enum(config_enumerate(model), first_available_dim=-2)
-    total, trace = enumerated_log_density(wrapped, (y,), {}, params)
-    return float(total - sum(trace[n]["fn"].log_prob(trace[n]["value"]).sum() for n in params))
+    def trace_at(params):
+        return handlers.trace(handlers.substitute(handlers.seed(model, 0), params)).get_trace(y)
+
+    def observed(params):
+        site = trace_at(params)["y"]
+        return site["fn"].log_prob(site["value"]).sum()
+
+    def enumerated(params):
+        wrapped = enum(config_enumerate(model), first_available_dim=-2)
+        total, trace = enumerated_log_density(wrapped, (y,), {}, params)
+        return total - sum(trace[n]["fn"].log_prob(trace[n]["value"]).sum() for n in params)
+
+    observed, enumerated = jax.jit(observed), jax.jit(enumerated)
+
+    def loglik(params):
+        trace = trace_at(params)
+        latent = [n for n, s in trace.items() if s["type"] == "sample" and not s["is_observed"]]
+        if not any(trace[n]["fn"].has_enumerate_support for n in latent):
+            return float(observed(params))
+        if not all(trace[n]["fn"].support.check(params[n]).all() for n in params):
+            return None
+        return float(enumerated(params))
+
+    return loglik
 
 
 @exercise(
@@ -264,10 +280,11 @@ def _(mixture3):
         return float(np.log(sum(weights[i] * stats.norm.pdf(np.asarray(y), locs[j], scale)
                                 for i, j in enumerate(order))).sum())
 
+    loglik = _mixture_loglik(mixture3, y)
     for order in ((0, 1, 2), (2, 1, 0)):   # ordered locs, then the same locs reversed
         params = {"weights": jnp.array(weights), "locs": jnp.array([locs[j] for j in order]),
                   "scale": jnp.array(scale)}
-        got, expected = _mixture_loglik(mixture3, y, params), reference(order)
+        got, expected = loglik(params), reference(order)
         if got is None or math.isclose(got, expected, rel_tol=1e-4):
             continue
         if order != (0, 1, 2):
