@@ -1,12 +1,6 @@
-"""What a NumPyro model is made of, site by site.
-
-``trace_model`` runs a model once, with its latent sites set the way NUTS starts
-them (or to the values you give) and its observed sites set to your data. The other
-functions read that trace: ``site_role`` names each site's part in the log joint,
-``trace_table`` / ``site_table`` list every site with its shapes and its share of
-``numpyro.infer.util.log_density``, and ``check_observed_shapes`` catches an observed
-value whose shape differs from its distribution's ``batch_shape + event_shape`` (the
-(N, 1)-``y`` trap, which sums N * N log-likelihood terms instead of N).
+"""What a NumPyro model is made of, site by site: a NUTS-style trace, each site's role
+and share of the log joint, and the shape rule (an observed value's shape must be its
+distribution's ``batch_shape + event_shape``; an (N, 1) ``y`` sums N * N terms, not N).
 """
 
 import math
@@ -62,35 +56,11 @@ def _check_params(params, proto):
 def trace_model(model, model_args=(), model_kwargs=None, *, params=None, seed=0):
     """Run ``model`` once and return its trace, latent sites set the way NUTS starts them.
 
-    Latent sites get the prior median in NumPyro's unconstrained space
-    (``init_to_median``, NUTS's default; sites that cannot be sampled from, such as
-    ``ImproperUniform``, get ``init_to_uniform``), or ``init_to_feasible`` if the log
-    density is not finite there. With ``params`` they get those values instead.
-    Observed sites get the data in ``model_args`` / ``model_kwargs``.
-
-    Parameters
-    ----------
-    model : callable
-        A NumPyro model.
-    model_args : tuple
-        Positional arguments of the model, e.g. ``(X,)``.
-    model_kwargs : dict, optional
-        Keyword arguments of the model, e.g. ``{"y": y}``.
-    params : dict, optional
-        One value per continuous latent site (one draw, not a stack of draws).
-    seed : int
-        Seed for what is still random (subsample indices, discrete sites).
-
-    Returns
-    -------
-    OrderedDict
-        The ``numpyro.handlers.trace`` of the run.
-
-    Raises
-    ------
-    ValueError
-        If ``params`` misses a latent site, names a site that is not latent, or holds
-        a value of the wrong shape (e.g. all posterior draws at once).
+    Latent sites get ``init_to_median`` (NUTS's default), or ``init_to_feasible`` if the
+    log density is not finite there, or the values in ``params`` (one draw per
+    continuous latent site; a ValueError names missing, extra or misshapen ones).
+    Observed sites get the data in ``model_args`` / ``model_kwargs``; ``seed`` drives
+    what is still random (subsample indices, discrete sites).
 
     Examples
     --------
@@ -141,18 +111,9 @@ def _unwrap(fn):
 def site_role(site):
     """Name the part a traced site plays in the log joint.
 
-    Parameters
-    ----------
-    site : dict
-        One entry of a ``numpyro.handlers.trace`` trace.
-
-    Returns
-    -------
-    str
-        ``"latent"`` (sampled: its prior term enters the log joint), ``"observed"``
-        (given with ``obs=``: a likelihood term), ``"factor"`` (``numpyro.factor``,
-        which NumPyro records as an observed site with a ``Unit`` distribution), or the
-        site's type for other sites (``"deterministic"``, ``"plate"``, ``"param"``).
+    ``"latent"`` (a prior term), ``"observed"`` (``obs=``: a likelihood term),
+    ``"factor"`` (``numpyro.factor``: an observed site with a ``Unit`` distribution), or
+    the type of any other site (``"deterministic"``, ``"plate"``, ``"param"``).
 
     Examples
     --------
@@ -188,10 +149,7 @@ def _stretched(value_part, dist_part):
 
 
 def _shape_problem(name, site, terms):
-    """The shape rule: an observed value must have shape ``batch_shape + event_shape``.
-
-    Returns ``(expected_terms, message or None)``.
-    """
+    """The shape rule for an observed site: ``(expected_terms, message or None)``."""
     value = tuple(jnp.shape(site["value"]))
     batch, event = tuple(site["fn"].batch_shape), tuple(site["fn"].event_shape)
     k = len(event)
@@ -226,24 +184,18 @@ def _shape_problem(name, site, terms):
     )
 
 
+_COLUMNS = ["site", "role", "distribution", "observed", "value_shape", "batch_shape",
+            "event_shape", "log_prob_shape", "log_prob", "shape_problem"]
+
+
 def trace_table(trace):
-    """Tabulate the sample and deterministic sites of a trace.
+    """Tabulate the sample and deterministic sites of a trace, in execution order.
 
-    Parameters
-    ----------
-    trace : dict
-        From :func:`trace_model` or ``numpyro.handlers.trace(...).get_trace(...)``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per site in execution order: ``site``, ``role`` (:func:`site_role`),
-        ``distribution``, ``observed``, ``value_shape``, ``batch_shape``,
-        ``event_shape``, ``log_prob_shape`` (before summing), ``log_prob`` (summed,
-        with any ``handlers.scale``; 0 for deterministic sites) and ``shape_problem``
-        (for observed sites whose value shape is not ``batch_shape + event_shape``:
-        what was broadcast and the fix; else None). ``log_prob`` adds up to
-        ``numpyro.infer.util.log_density`` at the trace's values.
+    Columns: ``site``, ``role`` (:func:`site_role`), ``distribution``, ``observed``,
+    ``value_shape``, ``batch_shape``, ``event_shape``, ``log_prob_shape`` (before
+    summing), ``log_prob`` (summed, scale included; the column adds up to
+    ``numpyro.infer.util.log_density``) and ``shape_problem`` (an observed site's
+    broken shape rule and its fix, else None).
 
     Examples
     --------
@@ -267,47 +219,24 @@ def trace_table(trace):
             lp_shape, lp_sum = tuple(jnp.shape(lp)), float(jnp.sum(lp))
         except (ValueError, TypeError):  # shapes that do not even broadcast
             lp_shape, lp_sum = None, float("nan")
-        problem = None
-        if role == "observed":
-            terms = None if lp_shape is None else math.prod(lp_shape)
-            _, problem = _shape_problem(name, site, terms)
-        rows.append({
-            "site": name,
-            "role": role,
-            "distribution": type(fn).__name__ if fn is not None else None,
-            "observed": bool(site.get("is_observed", False)),
-            "value_shape": tuple(jnp.shape(site["value"])),
-            "batch_shape": tuple(fn.batch_shape) if fn is not None else None,
-            "event_shape": tuple(fn.event_shape) if fn is not None else None,
-            "log_prob_shape": lp_shape,
-            "log_prob": lp_sum,
-            "shape_problem": problem,
-        })
-    columns = ["site", "role", "distribution", "observed", "value_shape", "batch_shape",
-               "event_shape", "log_prob_shape", "log_prob", "shape_problem"]
-    table = pd.DataFrame(rows, columns=columns)
+        problem = None if role != "observed" else _shape_problem(
+            name, site, None if lp_shape is None else math.prod(lp_shape))[1]
+        dist = (None,) * 3 if fn is None else (
+            type(fn).__name__, tuple(fn.batch_shape), tuple(fn.event_shape))
+        rows.append(dict(zip(_COLUMNS, [
+            name, role, dist[0], bool(site.get("is_observed", False)),
+            tuple(jnp.shape(site["value"])), *dist[1:], lp_shape, lp_sum, problem], strict=True)))
+    table = pd.DataFrame(rows, columns=_COLUMNS)
     # object dtype, so that "no problem" stays None rather than pandas' NaN string
     table["shape_problem"] = pd.Series([r["shape_problem"] for r in rows], dtype=object)
     return table
 
 
 def site_table(model, params, *args, **kwargs):
-    """Run ``model`` once and list every site's share of the log joint.
+    """:func:`trace_table` of ``model(*args, **kwargs)`` run once at ``params``.
 
-    Parameters
-    ----------
-    model : callable
-        A NumPyro model.
-    params : dict or None
-        One value per latent site (one draw); None starts them as NUTS does.
-    *args, **kwargs
-        Passed to the model, data included, e.g. ``X, y=y``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        :func:`trace_table` of the run: ``table["log_prob"].sum()`` equals
-        ``numpyro.infer.util.log_density(model, args, kwargs, params)[0]``.
+    ``params`` holds one value per latent site (None: start as NUTS does); the
+    ``log_prob`` column sums to ``log_density(model, args, kwargs, params)[0]``.
 
     Examples
     --------
@@ -322,54 +251,14 @@ def site_table(model, params, *args, **kwargs):
     return trace_table(trace_model(model, args, kwargs, params=params))
 
 
-def _shape_rows(trace):
-    """One dict per observed site (factors left out): shapes, terms, expected, problem."""
-    table = trace_table(trace)
-    rows = []
-    for row in table[table["role"] == "observed"].to_dict("records"):
-        shape = row["log_prob_shape"]
-        terms = None if shape is None else math.prod(shape)
-        expected, _ = _shape_problem(row["site"], trace[row["site"]], terms)
-        rows.append({
-            **{k: row[k] for k in ("site", "value_shape", "batch_shape", "event_shape",
-                                   "log_prob_shape")},
-            "terms": terms,
-            "expected": expected,
-            "problem": row["shape_problem"],
-        })
-    return rows
-
-
 def check_observed_shapes(model, *args, **kwargs):
     """Raise if an observed value's shape is not its distribution's ``batch_shape + event_shape``.
 
-    The rule covers plates (which expand ``batch_shape``), ``.to_event`` and
-    multivariate distributions such as ``MultivariateNormal`` (``event_shape``). A
-    value with extra axes the distribution broadcasts over (a scalar mean for a
-    vector of data) is fine: each data point is still counted once.
-
-    Parameters
-    ----------
-    model : callable
-        A NumPyro model.
-    *args, **kwargs
-        Passed to the model; include the observed data.
-
-    Returns
-    -------
-    list of dict
-        When every site is fine, one dict per observed site (factors left out):
-        ``site``, ``value_shape``, ``batch_shape``, ``event_shape``,
-        ``log_prob_shape``, ``terms`` (log-prob entries summed into the log joint),
-        ``expected`` (data points: entries of the value's batch part) and ``problem``
-        (None). :func:`trace_table` gives the same without raising.
-
-    Raises
-    ------
-    ValueError
-        Naming every offending site, both shapes, which side was broadcast, the
-        number of terms summed vs data points, and the fix; or saying that the model
-        has no observed site at all (data not passed).
+    Plates, ``.to_event`` and multivariate distributions are covered; extra value axes
+    the distribution broadcasts over are fine. The ValueError names each offending
+    site, its shapes, terms summed vs data points, and the fix (or that no site is
+    observed). Otherwise returns one dict per observed site (factors left out):
+    ``site``, the four shapes, ``terms``, ``expected`` and ``problem`` (None).
 
     Examples
     --------
@@ -377,8 +266,6 @@ def check_observed_shapes(model, *args, **kwargs):
     >>> def model(y=None):
     ...     mu = numpyro.sample("mu", dist.Normal(0, 1))
     ...     numpyro.sample("y", dist.Normal(mu * np.ones(3), 1), obs=y)
-    >>> check_observed_shapes(model, y=np.zeros(3))[0]["terms"]
-    3
     >>> check_observed_shapes(model, y=np.zeros((3, 1)))
     Traceback (most recent call last):
     ...
@@ -388,7 +275,14 @@ def check_observed_shapes(model, *args, **kwargs):
     if not any(site_role(site) in ("observed", "factor") for site in trace.values()):
         raise ValueError("the model has no observed site, so there is nothing to check: did "
                          "you pass the data, e.g. check_observed_shapes(model, X, y=y)?")
-    rows = _shape_rows(trace)
+    table = trace_table(trace)
+    rows = []
+    for row in table[table["role"] == "observed"].to_dict("records"):
+        terms = None if row["log_prob_shape"] is None else math.prod(row["log_prob_shape"])
+        rows.append({**{k: row[k] for k in ("site", "value_shape", "batch_shape", "event_shape",
+                                            "log_prob_shape")}, "terms": terms,
+                     "expected": _shape_problem(row["site"], trace[row["site"]], terms)[0],
+                     "problem": row["shape_problem"]})
     problems = [row["problem"] for row in rows if row["problem"]]
     if problems:
         raise ValueError("\n".join(problems))
