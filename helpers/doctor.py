@@ -358,8 +358,8 @@ def check_identifiability(model, model_args=(), model_kwargs=None, *, trace=None
         f"the log-likelihood is flat at its maximum along {result['flat'].size} direction(s) "
         f"in which {sites} move together (scaled Hessian eigenvalue(s) {values}): the data "
         "cannot tell those values apart, only the prior can, and NUTS will crawl along the "
-        "ridge. Fix one of them, or sample the combination the data determine (for "
-        "f * (X @ w + b): f * w and f * b)."))]
+        "ridge. Fix one of them, or sample the combinations the data determine (e.g. for "
+        "mu = f * (X @ w + b), sample f * w and f * b: notebook 04)."))]
 
 
 def _can_sample(fn):
@@ -542,7 +542,7 @@ def examine(model, *args, **kwargs):
         shapes = ", ".join(f"{n}: {_describe(v)}" for n, v in zip(
             [f"argument {i}" for i in range(len(args))] + list(kwargs),
             [*args, *kwargs.values()], strict=True))
-        first = str(err).strip().splitlines()[0] if str(err).strip() else ""
+        first = str(err).strip().splitlines()[0].rstrip(".") if str(err).strip() else ""
         return Report(found + [_finding("run", None, "error", (
             f"your model raised {type(err).__name__}{': ' + first if first else ''} when "
             f"called with arguments of shapes ({shapes}). Run it once by hand with "
