@@ -7,6 +7,10 @@
 Each checker recomputes what it needs (the course's outlier data, seed 0, or its own
 random log-likelihood matrices) and runs the learner's code itself: no state is shared
 with the notebook.
+
+>>> from helpers.exercises import check
+>>> _ = check("06.1", k_4000=0.7, k_200=0.7)
+Exercise 06.1 (easy, the Pareto k threshold): not yet. 0.7 is only the cap: ... = 0.565 for S = 200.
 """
 
 import math
