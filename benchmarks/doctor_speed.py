@@ -19,20 +19,11 @@ Run it on a quiet machine: the figures are only as good as the load.
 import sys
 import time
 
-import numpyro
-import numpyro.distributions as dist
+from thread_baseline import model  # the thread's second model, written once
 
 from helpers import doctor
 from helpers.data import forum_dataset
 from helpers.sites import trace_model
-
-
-def model(X, y=None):
-    w = numpyro.sample("w", dist.Normal(0.0, 10.0).expand([X.shape[1]]).to_event(1))
-    b = numpyro.sample("b", dist.Normal(0.0, 10.0))
-    sigma = numpyro.sample("sigma", dist.Uniform(0.0, 10.0))
-    f = numpyro.sample("f", dist.Normal(0.0, 2.5))
-    return numpyro.sample("y", dist.Normal(f * (X @ w + b), sigma), obs=y)
 
 
 def timed(fn, *args, **kwargs):
