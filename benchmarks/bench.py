@@ -11,7 +11,10 @@
 4. One table of seconds and ratios to the baseline, printed and written to
    benchmarks/results.md with the CPU, the core count and the package versions.
 
-Usage: python benchmarks/bench.py [--skip-slow]   (--skip-slow: no identifiability/SBC runs)
+Usage: python benchmarks/bench.py [--skip-slow] [NN ...]
+  --skip-slow   no identifiability/SBC runs
+  NN ...        time only these notebooks (e.g. 05a 07) against the baseline; results.md is
+                written only by a full run
 Targets (issue 16): collection <= 12x the baseline, no notebook over 3x, the recommended
 parameterization >= 100x the baseline's ESS/s, SBC with vmap >= 20x faster than the loop.
 """
@@ -42,8 +45,28 @@ def run_script(*args, env=None):
     return out.stdout
 
 
+CACHE_VARS = ("JAX_COMPILATION_CACHE_DIR", "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS",
+              "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES")
+
+
 def baseline(which="thread"):
-    return json.loads(run_script(ROOT / "benchmarks" / "thread_baseline.py", which))
+    # As a learner runs the thread's script: a fresh process, no compilation cache.
+    env = {k: v for k, v in os.environ.items() if k not in CACHE_VARS}
+    return json.loads(run_script(ROOT / "benchmarks" / "thread_baseline.py", which, env=env))
+
+
+def cell_seconds(nb):
+    """Each code cell's execution time, from the timestamps nbclient records."""
+    from datetime import datetime
+
+    out = {}
+    for i, cell in enumerate(nb.cells):
+        t = cell.get("metadata", {}).get("execution", {})
+        if cell.cell_type == "code" and "shell.execute_reply" in t:
+            start, end = (datetime.fromisoformat(t[k].replace("Z", "+00:00"))
+                          for k in ("iopub.execute_input", "shell.execute_reply"))
+            out[i] = (end - start).total_seconds()
+    return out
 
 
 def run_notebook(path, cache_dir):
@@ -52,9 +75,19 @@ def run_notebook(path, cache_dir):
                       JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES="0")
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    NotebookClient(nb, timeout=900, kernel_name="python3",
+    NotebookClient(nb, timeout=900, kernel_name="python3", record_timing=True,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, cell_seconds(nb), nb
+
+
+def slowest_cells(path, cold_cells, warm_cells, nb, n=4):
+    """The n slowest cells (cold), with their warm time and first line."""
+    rows = []
+    for i in sorted(cold_cells, key=cold_cells.get, reverse=True)[:n]:
+        first = next((ln for ln in nb.cells[i].source.splitlines() if ln.strip()), "")[:60]
+        rows.append(f"| {path.stem[:3]} cell {i} | {cold_cells[i]:.1f} | "
+                    f"{warm_cells.get(i, float('nan')):.1f} | `{first.replace('|', '/')}` |")
+    return rows
 
 
 def cpu_name():
@@ -64,7 +97,7 @@ def cpu_name():
     return platform.processor() or "unknown"
 
 
-def main(skip_slow=False):
+def main(skip_slow=False, only=()):
     rows, notes = [], []
     runs = [baseline() for _ in range(3)]
     base = statistics.median(r["seconds"] for r in runs)
@@ -74,10 +107,17 @@ def main(skip_slow=False):
           f"(runs: {[round(r['seconds'], 1) for r in runs]})", flush=True)
 
     total_cold = total_warm = 0.0
+    cells = ["### Slowest cells per notebook (seconds)", "",
+             "| cell | cold | warm | first line |", "|---|---:|---:|---|"]
     notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]*.ipynb"))
+    if only:
+        notebooks = [p for p in notebooks if p.stem.split("_")[0] in only]
+        skip_slow = True
     with tempfile.TemporaryDirectory() as cache:
         for path in notebooks:
-            cold, warm = run_notebook(path, cache), run_notebook(path, cache)
+            cold, cold_cells, nb = run_notebook(path, cache)
+            warm, warm_cells, _ = run_notebook(path, cache)
+            cells += slowest_cells(path, cold_cells, warm_cells, nb)
             total_cold, total_warm = total_cold + cold, total_warm + warm
             rows.append((path.stem, cold, warm, cold / base))
             print(f"{path.stem}: cold {cold:.1f} s, warm {warm:.1f} s", flush=True)
@@ -86,13 +126,15 @@ def main(skip_slow=False):
     targets = [("collection <= 12x baseline (cold)", total_cold / base, total_cold / base <= 12),
                ("every notebook <= 3x baseline (cold)", max(r[3] for r in rows[1:-1]),
                 all(r[3] <= 3 for r in rows[1:-1]))]
-    rec = baseline("recommended")
-    ratio = rec["ess_per_s"] / base_ess
-    targets.append(("04's recommended parameterization ESS/s >= 100x baseline's", ratio,
-                    ratio >= 100))
-    notes.append(f"recommended parameterization: {rec['seconds']:.1f} s, min ESS "
-                 f"{rec['min_ess']:.0f}, ESS/s {rec['ess_per_s']:.3g}; baseline ESS/s "
-                 f"{base_ess:.3g} (min ESS {statistics.median(r['min_ess'] for r in runs):.1f})")
+    if not only:
+        rec = baseline("recommended")
+        ratio = rec["ess_per_s"] / base_ess
+        targets.append(("04's recommended parameterization ESS/s >= 100x baseline's", ratio,
+                         ratio >= 100))
+        notes.append(f"recommended parameterization: {rec['seconds']:.1f} s, min ESS "
+                     f"{rec['min_ess']:.0f}, ESS/s {rec['ess_per_s']:.3g}; baseline ESS/s "
+                     f"{base_ess:.3g} (min ESS "
+                     f"{statistics.median(r['min_ess'] for r in runs):.1f})")
     if not skip_slow:
         sbc = run_script(ROOT / "benchmarks" / "sbc_speed.py", 100)
         speedup = float(re.search(r"speed-up[^:]*:\s*([\d.]+)x", sbc).group(1))
@@ -116,11 +158,13 @@ def main(skip_slow=False):
                      f"{r:.2f}x |")
     lines += ["", "| target | measured | met |", "|---|---:|:---:|"]
     lines += [f"| {t} | {v:.2f} | {'yes' if ok else 'NO'} |" for t, v, ok in targets]
-    lines += ["", *notes, ""]
+    lines += ["", *notes, "", *cells, ""]
     text = "\n".join(lines)
-    (ROOT / "benchmarks" / "results.md").write_text(text)
+    if not only:
+        (ROOT / "benchmarks" / "results.md").write_text(text)
     print(text)
 
 
 if __name__ == "__main__":
-    main(skip_slow="--skip-slow" in sys.argv[1:])
+    args = sys.argv[1:]
+    main(skip_slow="--skip-slow" in args, only=[a for a in args if not a.startswith("-")])
