@@ -98,6 +98,23 @@ def _binomial_examples():
     }
 
 
+def _abstract_trace(model, params, *args, **kwargs):
+    """``model``'s trace at ``params``, by tracing alone (``jax.eval_shape``): its sites,
+    distributions and shapes, with nothing run or compiled (eager NumPyro compiles each
+    operation and each argument validation it runs, one by one)."""
+    import jax
+    from numpyro import handlers
+
+    traces = []
+
+    def run(params):
+        substituted = handlers.substitute(handlers.seed(model, 0), params)
+        traces.append(handlers.trace(substituted).get_trace(*args, **kwargs))
+
+    jax.eval_shape(run, params)
+    return traces[0]
+
+
 def _site_loglik(model, x, y):
     """The observed site's log-likelihood as a function of (a, b), and the model's trace."""
     from numpyro import handlers
@@ -107,7 +124,7 @@ def _site_loglik(model, x, y):
         site = handlers.trace(substituted).get_trace(x, y=y)["y"]
         return site["fn"].log_prob(site["value"]).sum()
 
-    return loglik, handlers.trace(handlers.seed(model, 0)).get_trace(x, y=y)
+    return loglik, _abstract_trace(model, {"a": 0.2, "b": 1.0}, x, y=y)
 
 
 @exercise(
@@ -138,7 +155,8 @@ def _(binomial_fixed):
         site = trace.get("y")
         if site is None or not site.get("is_observed"):
             raise Wrong("the model has no observed site 'y': pass the data with obs=y.")
-        if not np.all(np.asarray(getattr(site["fn"], "total_count", 10)) == 10):
+        total_count = getattr(site["fn"], "total_count", 10)   # a tracer: left to the value check
+        if not isinstance(total_count, jax.core.Tracer) and np.any(np.asarray(total_count) != 10):
             raise Wrong("each row counts successes out of 10 trials: give the Binomial "
                         "total_count=10 (its default is 1 trial).")
         value, grad = jax.jit(jax.value_and_grad(loglik, argnums=(0, 1)))(a, b)
@@ -227,7 +245,7 @@ def _mixture_loglik(model, y):
     observed, enumerated = jax.jit(observed), jax.jit(enumerated)
 
     def loglik(params):
-        trace = trace_at(params)
+        trace = _abstract_trace(model, params, y)
         latent = [n for n, s in trace.items() if s["type"] == "sample" and not s["is_observed"]]
         if not any(trace[n]["fn"].has_enumerate_support for n in latent):
             return float(observed(params))
@@ -253,7 +271,6 @@ def _mixture_loglik(model, y):
 )
 def _(mixture3):
     import jax.numpy as jnp
-    from numpyro import handlers
     from numpyro.distributions import constraints
     from scipy import stats
 
@@ -262,9 +279,8 @@ def _(mixture3):
     weights, locs, scale = (0.2, 0.3, 0.5), (-2.0, 0.5, 3.0), 0.8
     y = jnp.asarray(simulate_mixture(n=40, locs=locs, scale=scale, weights=weights, seed=11).y)
     at_truth = {"weights": jnp.array(weights), "locs": jnp.array(locs), "scale": jnp.array(scale)}
-    try:  # substituted, so that nothing is drawn (drawing a Dirichlet compiles a Gamma sampler)
-        substituted = handlers.substitute(handlers.seed(mixture3, 0), at_truth)
-        trace = handlers.trace(substituted).get_trace(y)
+    try:  # traced at the truth, so that nothing is drawn
+        trace = _abstract_trace(mixture3, at_truth, y)
     except Exception as err:  # the learner's model may fail in many ways: report, not crash
         raise Wrong(f"calling mixture3(y) failed: {type(err).__name__}: {err}") from None
     missing = [n for n in ("weights", "locs", "scale", "y") if n not in trace]
