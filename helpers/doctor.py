@@ -24,6 +24,8 @@ check                             finding what it looks for
 
 A check that cannot run on a model (a discrete site, a model that needs its data to
 run) reports itself as skipped with an ``info`` finding; ``examine`` never raises.
+After an error from the first two checks, ``examine`` skips the last three (they
+evaluate the log density, which that error makes wrong) and says so in one ``info``.
 """
 
 import inspect
@@ -135,7 +137,9 @@ def check_shapes(model, model_args=(), model_kwargs=None, *, trace=None):
     from helpers.sites import site_role, trace_table
 
     trace = _trace(model, model_args, model_kwargs, trace)
-    table = trace_table(trace)
+    with warnings.catch_warnings():  # NumPyro's out-of-support warning: check_observed_data
+        warnings.filterwarnings("ignore", message="Out-of-support values")  # names them
+        table = trace_table(trace)
     found = [_finding("shapes", row.site, "error", row.shape_problem)
              for row in table.itertuples() if row.shape_problem is not None]
     for name, site in trace.items():
@@ -248,8 +252,9 @@ def check_observed_sites(model, model_args=(), model_kwargs=None, *, trace=None)
         f"examine(model, X, {hint})? A site is data only when its obs= is not None."))]
 
 
-def _log_joint_grads(model, model_args, model_kwargs, values, fixed):
-    """Gradient of the whole log density, and of each site's own prior term."""
+def _log_joint_grads(model, model_args, model_kwargs, fixed):
+    """A jitted ``values -> (gradient of the whole log density, of each site's own prior
+    term)``; one compilation serves every point of the same shapes."""
     import jax
     import jax.numpy as jnp
     from numpyro import handlers
@@ -264,10 +269,13 @@ def _log_joint_grads(model, model_args, model_kwargs, values, fixed):
                 total = total + jnp.sum(lp if site.get("scale") is None else site["scale"] * lp)
         return total, tr
 
-    grads, tr = jax.grad(log_joint, has_aux=True)(values)
-    own = {k: jax.grad(lambda x, fn=tr[k]["fn"]: jnp.sum(fn.log_prob(x)))(v)
-           for k, v in values.items()}
-    return grads, own
+    def grads(values):
+        whole, tr = jax.grad(log_joint, has_aux=True)(values)
+        own = {k: jax.grad(lambda x, fn=tr[k]["fn"]: jnp.sum(fn.log_prob(x)))(v)
+               for k, v in values.items()}
+        return whole, own
+
+    return jax.jit(grads)
 
 
 def check_unused_latents(model, model_args=(), model_kwargs=None, *, trace=None):
@@ -305,9 +313,10 @@ def check_unused_latents(model, model_args=(), model_kwargs=None, *, trace=None)
         to = biject_to(s["fn"].support)
         u = to.inv(s["value"])
         points[1][k] = to(u + rng.normal(size=np.shape(u)))
+    gradients = _log_joint_grads(model, model_args, model_kwargs, fixed)
     used = set()
     for values in points:
-        grads, own = _log_joint_grads(model, model_args, model_kwargs, values, fixed)
+        grads, own = gradients(values)
         used |= {k for k in values if bool(jnp.any(grads[k] - own[k] != 0))}
     skip = set(_forgotten(model, model_args, model_kwargs, trace))
     return found + [_finding("unused_latent", k, "warning", (
@@ -363,11 +372,13 @@ def check_identifiability(model, model_args=(), model_kwargs=None, *, trace=None
 
 
 def _can_sample(fn):
+    """False for a distribution with no sampler (ImproperUniform); traced, not compiled."""
+    import jax
     from jax import random
 
     try:
-        fn.sample(random.PRNGKey(0))
-    except NotImplementedError:  # ImproperUniform
+        jax.eval_shape(fn.sample, random.PRNGKey(0))
+    except NotImplementedError:
         return False
     return True
 
@@ -526,8 +537,9 @@ def examine(model, *args, **kwargs):
     >>> examine(model, X, y=2 * X).ok
     True
     >>> print(examine(model, X, y=(2 * X)[:, None]))   # doctest: +ELLIPSIS
-    NOT OK: 1 error, 0 warnings, 0 info
+    NOT OK: 1 error, 0 warnings, 1 info
     [error] shapes (y): observed site 'y' has value shape (20, 1) ...
+    [info] run: skipped unused_latents, identifiability and prior_data_conflict: ...
     """
     args, kwargs, found = _inputs(model, args, kwargs)
     if any(f.severity == "error" for f in found):
@@ -548,8 +560,15 @@ def examine(model, *args, **kwargs):
             f"called with arguments of shapes ({shapes}). Run it once by hand with "
             "numpyro.handlers.seed(model, 0)(...) to see where."))])
     found += _subsampling(trace)
-    for check in (check_shapes, check_observed_data, check_observed_sites,
-                  check_unused_latents, check_identifiability, check_prior_data_conflict):
+    for check in (check_shapes, check_observed_data, check_observed_sites):
         found += _run_check(check, model, args, kwargs, trace)
+    if any(f.severity == "error" for f in found):  # misshapen or invalid data
+        found.append(_finding("run", None, "info", (
+            "skipped unused_latents, identifiability and prior_data_conflict: they evaluate "
+            "the log density, which the error(s) above make wrong. Fix those, then examine "
+            "again.")))
+    else:
+        for check in (check_unused_latents, check_identifiability, check_prior_data_conflict):
+            found += _run_check(check, model, args, kwargs, trace)
     order = {s: i for i, s in enumerate(_SEVERITIES)}
     return Report(sorted(found, key=lambda f: order[f.severity]))
