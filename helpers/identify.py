@@ -26,14 +26,14 @@ def _loglik_fn(model, args, kwargs, fixed, supports):
 
     def loglik(u):
         values = {k: biject_to(supports[k])(v) for k, v in u.items()}
-        run = handlers.substitute(handlers.seed(model, 0), data={**fixed, **values})
+        run = handlers.substitute(model, data={**fixed, **values})  # no site left to draw
         return _observed_sum(handlers.trace(run).get_trace(*args, **kwargs))
 
     return loglik
 
 
-def _maximise(value_and_grad, hessian, start, idx):
-    """BFGS over coordinates ``idx`` (others fixed), then Newton: ``(x, hessian, value, grad)``."""
+def _maximise(value_and_grad, start, idx):
+    """BFGS over coordinates ``idx``, the others held at ``start``: the full vector at the end."""
     import scipy.optimize
 
     def full(x):
@@ -45,18 +45,7 @@ def _maximise(value_and_grad, hessian, start, idx):
         value, grad = value_and_grad(full(x))
         return float(value), np.asarray(grad, dtype=np.float64)[idx]
 
-    def hess(x):
-        return np.asarray(hessian(full(x)), dtype=np.float64)[np.ix_(idx, idx)]
-
-    x = scipy.optimize.minimize(fun, start[idx], jac=True, method="BFGS",
-                                options={"gtol": 1e-9, "maxiter": 1000}).x
-    for _ in range(10):  # polish: Newton steps with a pseudo-inverse (the ridge is singular)
-        value, grad = fun(x)
-        step = np.linalg.lstsq(hess(x), grad, rcond=1e3 * np.finfo(start.dtype).eps)[0]
-        if not grad @ step > 1e-10 or not fun(x - step)[0] < value:
-            break
-        x = x - step
-    return full(x), hess(x), *fun(x)
+    return full(scipy.optimize.minimize(fun, start[idx], jac=True, options={"gtol": 1e-9}).x)
 
 
 def flat_directions(model, model_args=(), model_kwargs=None, *, params=None, tol=1e-3):
@@ -73,10 +62,11 @@ def flat_directions(model, model_args=(), model_kwargs=None, *, params=None, tol
     Returns a dict: ``eigenvalues`` (scaled, ascending), ``directions`` (unit
     eigenvectors as columns, unconstrained), ``names`` (e.g. ``"w[1]"``), ``hessian``
     (unscaled), ``flat`` (indices of flat eigenvalues), ``flat_sites``, ``optimum``
-    (constrained), ``loglik``, ``converged`` (Newton decrement ``g' H^+ g < 0.01`` and
-    no scaled eigenvalue below ``-tol``) and ``left_out`` (sites the likelihood does not
-    touch). A ValueError says when a latent site is discrete, the likelihood touches no
-    latent site or more coordinates than there are data values, or has no finite maximum.
+    (constrained), ``loglik``, ``converged`` (Newton decrement ``g' H^+ g < 0.01`` off
+    the flat directions, and no scaled eigenvalue below ``-tol``) and ``left_out`` (sites
+    the likelihood does not touch). A ValueError says when a latent site is discrete, the
+    likelihood touches no latent site or more coordinates than there are data values, or
+    has no finite maximum (where it stops, its slope or curvature is not finite).
 
     Examples
     --------
@@ -133,23 +123,30 @@ def flat_directions(model, model_args=(), model_kwargs=None, *, params=None, tol
             f"the likelihood involves {idx.size} coordinates of {touched} but the data "
             f"hold {n_values} values: it cannot pin them all down (its maximum may not "
             "even exist); only the priors can, as in most hierarchical models.")
-    u, hessian, value, grad = _maximise(value_and_grad, hessian, start, idx)
-    optimum = {k: np.asarray(biject_to(supports[k])(v), dtype=np.float64)
-               for k, v in unravel(jnp.asarray(u)).items()}
-    if not (np.all(np.isfinite(hessian)) and np.isfinite(value)):
-        raise ValueError("the log-likelihood has no finite maximum from this start (it grows "
-                         "without bound, e.g. a scale going to 0): flat directions not assessed.")
+    u = _maximise(value_and_grad, start, idx)
+    value, grad = value_and_grad(u)
+    value, grad = float(value), np.asarray(grad)[idx]
+    hessian = np.asarray(hessian(u))[np.ix_(idx, idx)]
+    optimum = {k: np.asarray(biject_to(supports[k])(v)) for k, v in unravel(jnp.asarray(u)).items()}
+    bad = ~np.isfinite(hessian).all(axis=0) | ~np.isfinite(grad)
+    if bad.any() or not np.isfinite(value):
+        raise ValueError(
+            f"the log-likelihood has no finite maximum from this start: where the optimiser "
+            f"stopped (log-likelihood {-value:.3g}) its curvature or slope is not finite in "
+            f"{names[idx][bad].tolist()}. It runs off to infinity (e.g. classes a predictor "
+            "separates perfectly, or a scale going to 0): flat directions not assessed.")
     hessian = (hessian + hessian.T) / 2
     scale = np.sqrt(np.abs(np.diag(hessian)))
     scale[scale == 0] = 1.0  # a coordinate with no curvature at all: flat by itself
     eigenvalues, vectors = np.linalg.eigh(hessian / np.outer(scale, scale))
     directions = vectors / scale[:, None]
     directions /= np.linalg.norm(directions, axis=0)
-    flat = np.flatnonzero(np.abs(eigenvalues) <= tol)
+    steep = np.abs(eigenvalues) > tol
+    flat = np.flatnonzero(~steep)
     names, site_of = names[idx].tolist(), site_of[idx]
     moving = {site_of[i] for j in flat for i in np.flatnonzero(np.abs(vectors[:, j]) > 0.05)}
-    rcond = 1e3 * np.finfo(start.dtype).eps  # float32 unless x64 is on
-    decrement = float(grad @ np.linalg.lstsq(hessian, grad, rcond=rcond)[0])
+    slopes = vectors.T @ (grad / scale)  # along each scaled eigenvector
+    decrement = float(np.sum(slopes[steep] ** 2 / eigenvalues[steep]))  # g' H^+ g off the flat
     return {
         "eigenvalues": eigenvalues,
         "directions": directions,
