@@ -194,7 +194,8 @@ def _check_2(model_fixed):
                     "Hand the data to the site: obs=y.")
     if np.shape(site["value"]) != data.y.shape or not np.allclose(site["value"], data.y):
         raise Wrong("the observed value of 'y' is not the y passed to the model: use obs=y.")
-    if _trace(model_fixed, data.X, params=params)["y"]["is_observed"]:
+    # y=None, with a value substituted for a latent y: nothing is drawn (no sampler compiled)
+    if _trace(model_fixed, data.X, params={**params, "y": data.y})["y"]["is_observed"]:
         raise Wrong("with y=None the site is still observed: obs is pinned to the notebook's "
                     "data instead of the model's argument. Write obs=y so that y=None simulates.")
     got = float(log_density(model_fixed, (data.X,), {"y": data.y}, params)[0])
@@ -205,6 +206,23 @@ def _check_2(model_fixed):
 
 
 # ---------------------------------------------------------------- 02.3 --------------
+def _simulated_shape(model, X):
+    """Shape of the y that ``model(X)`` draws (latents at the truth), by abstract evaluation
+    (``jax.eval_shape``: nothing compiled); a model that needs concrete values runs for real."""
+    import jax
+    from jax import random
+    from numpyro import handlers
+
+    def simulate(key):
+        at_truth = handlers.substitute(model, data=_truth_params())
+        return handlers.trace(handlers.seed(at_truth, key)).get_trace(X)["y"]["value"]
+
+    try:
+        return tuple(jax.eval_shape(simulate, random.PRNGKey(1)).shape)
+    except Exception:  # the learner's model may fail under abstract evaluation
+        return np.shape(simulate(random.PRNGKey(1)))
+
+
 def _pairs_data():
     data = _data()
     t = data.truth
@@ -297,6 +315,6 @@ def _check_3(model_pairs):
         if size > 1 and dim not in plates:
             raise Wrong(f"batch axis {dim} (size {size}, the readings) is neither an event axis "
                         "nor in a plate: make it the event with .to_event(1).")
-    simulated = np.shape(_trace(model_pairs, X, seed=1)["y"]["value"])
+    simulated = _simulated_shape(model_pairs, X)
     if simulated != (n, 2):
         raise Wrong(f"with y=None the model simulates shape {simulated}, not ({n}, 2).")
