@@ -153,8 +153,10 @@ def _check_2(model_pointwise):
     if got.shape != (2, n):
         raise Wrong(f"log_likelihood has shape {got.shape}; one term per draw and per point, "
                     f"(draws, {n}), is right.")
+    from scipy import stats
+
     mu = draws["w"] @ data.X.T + draws["b"][:, None]
-    right = np.asarray(dist.Normal(mu, draws["sigma"][:, None]).log_prob(data.y))
+    right = stats.norm.logpdf(data.y, mu, draws["sigma"][:, None])  # NumPy: nothing to compile
     if np.allclose(got, right, rtol=1e-4, atol=1e-4):
         return
     if np.allclose(got - right, (got - right)[:, :1], atol=1e-3):
