@@ -74,7 +74,7 @@ def test_model_keyword_named_like_an_option_is_passed_to_the_model():
         seen.append(scale)
         normal_model(y)
 
-    fit(model, random.PRNGKey(1), y=Y, scale=2.0, mcmc_kwargs={"num_warmup": 5, "num_samples": 5})
+    fit(model, random.PRNGKey(1), y=Y, scale=2.0, mcmc_kwargs=SHORT)  # two_chains' program
     assert 2.0 in seen
 
 
