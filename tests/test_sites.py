@@ -142,11 +142,18 @@ def test_trace_model_uses_params_and_leaves_inputs_untouched():
      r"params\['w'\] has shape \(500, 2\) but site 'w' has shape \(2,\). It looks like "
      r"500 stacked posterior draws: pass one draw"),
     ({**PARAMS, "w": np.zeros(3)}, ValueError, r"has shape \(3,\) but site 'w' has shape \(2,\)"),
-    ([0.9, 0.4, 0.35], TypeError, "params must be a dict"),
+    ([0.9, 0.4, 0.35], TypeError, "params must be a dict site name -> value, got list"),
 ])
 def test_trace_model_explains_bad_params(params, error, match):
     with pytest.raises(error, match=match):
         site_table(linear, params, X, y=Y)
+
+
+def test_stacked_draws_hint_only_for_stacked_draws():
+    # (2, 3) for a site of shape (2,) is not a stack of draws: no advice to pass one draw
+    with pytest.raises(ValueError, match=r"has shape \(2, 3\) but site 'w'") as err:
+        site_table(linear, {**PARAMS, "w": np.zeros((2, 3))}, X, y=Y)
+    assert "stacked" not in str(err.value)
 
 
 # --- the shape rule --------------------------------------------------------------------
@@ -206,6 +213,25 @@ def test_message_names_site_shapes_side_and_fix():
         assert part in message
 
 
+@pytest.mark.parametrize("value_shape, batch_shape, side", [
+    ((5, 1), (5,), "axis -1 (length 1) was stretched to 5"),
+    ((3,), (2, 3), "axis -2 (missing) was stretched to 2"),
+    ((1, 3), (2, 3), "axis -2 (length 1) was stretched to 2"),
+    ((1, 5, 1), (5,), "axis -1 (length 1) was stretched to 5"),  # axis -3: 1 against 1
+    ((1,), (2, 3), "axis -2 (missing) was stretched to 2, axis -1 (length 1) was stretched to 3"),
+])
+def test_message_names_exactly_the_stretched_axes(value_shape, batch_shape, side):
+    # Broadcasting by hand: pad both shapes with 1s on the left; an axis is stretched where
+    # the value has 1 (or nothing) and the distribution more.
+    def model(y):
+        mu = numpyro.sample("mu", dist.Normal(0.0, 1.0))
+        numpyro.sample("y", dist.Normal(mu * jnp.ones(batch_shape), 1.0), obs=y)
+
+    with pytest.raises(ValueError) as err:
+        check_observed_shapes(model, np.zeros(value_shape))
+    assert f"; the value's {side}, so its log-likelihood sums" in str(err.value)
+
+
 @pytest.mark.parametrize("make", [
     lambda mu: dist.MultivariateNormal(mu, jnp.eye(4)),
     lambda mu: dist.Normal(mu, 1.0).to_event(1),
@@ -231,7 +257,8 @@ def test_every_offending_site_is_named():
 
     with pytest.raises(ValueError) as err:
         check_observed_shapes(two_sites, np.zeros((3, 1)), np.zeros((4, 1)))
-    assert "'a'" in str(err.value) and "'b'" in str(err.value)
+    lines = str(err.value).split("\n")  # one line per site
+    assert [line[:19] for line in lines] == ["observed site 'a' h", "observed site 'b' h"]
 
 
 def test_a_model_without_data_is_not_passed_in_silence():
