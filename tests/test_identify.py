@@ -204,3 +204,20 @@ def test_no_finite_maximum_is_said_plainly_without_lapack_noise(capfd):
         flat_directions(ordinal_regression, (X, 3), {"y": y})  # ImproperUniform cutpoints
     assert not isinstance(err.value, np.linalg.LinAlgError)
     assert "DLASCL" not in "".join(capfd.readouterr())  # LAPACK was never fed a NaN
+
+
+@pytest.mark.parametrize("shift, converged", [(0.001, True), (0.035, False)])
+def test_converged_is_the_newton_decrement_at_the_point_reached(monkeypatch, shift, converged):
+    # Stop the optimiser where it starts: b moved by shift * sigma from the least-squares
+    # maximum. Near a maximum the decrement g' H^-1 g is twice the log-likelihood gap,
+    # N shift^2 with N = 40: 4e-5 (converged) or 0.049 (not: the threshold is 0.01).
+    from helpers import identify
+
+    monkeypatch.setattr(identify, "_maximise", lambda value_and_grad, start, idx: start)
+    (X,), y = LINEAR.args, LINEAR.kwargs["y"]
+    coef, sigma_ml = least_squares(X, y)
+    at = {"w": coef[:2], "b": coef[2] + shift * sigma_ml, "sigma": sigma_ml}
+    result = flat_directions(linear, (X,), {"y": y}, params=at)
+    gap = stats.norm.logpdf(y, X @ coef[:2] + coef[2], sigma_ml).sum() - result["loglik"]
+    assert 2 * gap * 0.9 < 1e-2 if converged else 2 * gap * 0.9 > 1e-2
+    assert result["converged"] is converged
