@@ -1,5 +1,6 @@
 import copy
 import math
+import re
 
 import jax.numpy as jnp
 import numpy as np
@@ -124,6 +125,18 @@ def test_trace_model_starts_at_the_prior_median():
     assert float(tr["s"]["value"]) == pytest.approx(5.0, rel=0.01)
 
 
+def test_trace_model_falls_back_to_a_feasible_start():
+    def hole_at_the_median(y=None):  # the prior median a = 0 has log density -inf
+        a = numpyro.sample("a", dist.Normal(0.0, 1.0))
+        numpyro.factor("hole", jnp.where(jnp.abs(a) < 0.1, -jnp.inf, 0.0))
+        numpyro.sample("y", dist.Normal(a, 1.0), obs=y)
+
+    trace = trace_model(hole_at_the_median, model_kwargs={"y": 1.0})
+    a = float(trace["a"]["value"])
+    assert abs(a) >= 0.1  # init_to_feasible's start, where the log density is finite
+    assert np.isfinite(log_density(hole_at_the_median, (), {"y": 1.0}, {"a": a})[0])
+
+
 def test_trace_model_uses_params_and_leaves_inputs_untouched():
     params = copy.deepcopy(PARAMS)
     y = Y.copy()
@@ -230,6 +243,22 @@ def test_message_names_exactly_the_stretched_axes(value_shape, batch_shape, side
     with pytest.raises(ValueError) as err:
         check_observed_shapes(model, np.zeros(value_shape))
     assert f"; the value's {side}, so its log-likelihood sums" in str(err.value)
+
+
+@pytest.mark.parametrize("value_shape, batch_shape, end", [
+    ((3,), (2, 3), "sums 6 terms instead of 3. Fix: the distribution has batch axes the data lack"),
+    ((1, 3), (2, 3), "sums 6 terms instead of 3. Fix: make y's shape (2, 3), or check which dim"),
+    ((5, 1), (5,), "sums 25 terms instead of 5. Fix: pass y with shape (5,), e.g. y.reshape((5,))"),
+    ((2,), (3,), "the batch axes do not broadcast, so its log-likelihood does not broadcast. "
+                 "Fix: make y's shape (3,)"),
+])
+def test_message_fix_fits_the_shapes(value_shape, batch_shape, end):
+    def model(y):
+        mu = numpyro.sample("mu", dist.Normal(0.0, 1.0))
+        numpyro.sample("y", dist.Normal(mu * jnp.ones(batch_shape), 1.0), obs=y)
+
+    with pytest.raises(ValueError, match=re.escape(end)):
+        check_observed_shapes(model, np.zeros(value_shape))
 
 
 @pytest.mark.parametrize("make", [
