@@ -65,6 +65,16 @@ def test_site_table_sees_the_column_trap_and_its_cost():
     assert "sums 400 terms instead of 20" in table.loc["y", "shape_problem"]
 
 
+def test_site_table_describes_each_site():
+    table = site_table(linear, PARAMS, X, y=Y).set_index("site")
+    columns = ["role", "distribution", "observed", "value_shape", "batch_shape", "event_shape",
+               "log_prob_shape"]
+    assert table.loc[["w", "y"], columns].values.tolist() == [
+        ["latent", "Independent", False, (2,), (), (2,), ()],   # Normal(...).to_event(1)
+        ["observed", "Normal", True, (20,), (20,), (), (20,)],
+    ]
+
+
 def test_scale_and_mask_are_counted_like_log_density():
     def model(y):
         mu = numpyro.sample("mu", dist.Normal(0.0, 1.0))
@@ -126,15 +136,16 @@ def test_trace_model_starts_at_the_prior_median():
 
 
 def test_trace_model_falls_back_to_a_feasible_start():
-    def hole_at_the_median(y=None):  # the prior median a = 0 has log density -inf
+    def narrow(y=None):  # log density -inf outside |a| < 0.01
         a = numpyro.sample("a", dist.Normal(0.0, 1.0))
-        numpyro.factor("hole", jnp.where(jnp.abs(a) < 0.1, -jnp.inf, 0.0))
+        numpyro.factor("wall", jnp.where(jnp.abs(a) < 0.01, 0.0, -jnp.inf))
         numpyro.sample("y", dist.Normal(a, 1.0), obs=y)
 
-    trace = trace_model(hole_at_the_median, model_kwargs={"y": 1.0})
-    a = float(trace["a"]["value"])
-    assert abs(a) >= 0.1  # init_to_feasible's start, where the log density is finite
-    assert np.isfinite(log_density(hole_at_the_median, (), {"y": 1.0}, {"a": a})[0])
+    # init_to_median takes the median of 15 prior draws, almost surely outside; the fall-back,
+    # init_to_feasible, starts at 0 in the unconstrained space: a = 0, inside.
+    trace = trace_model(narrow, model_kwargs={"y": 1.0})
+    assert float(trace["a"]["value"]) == 0.0
+    assert np.isfinite(log_density(narrow, (), {"y": 1.0}, {"a": 0.0})[0])
 
 
 def test_trace_model_uses_params_and_leaves_inputs_untouched():
