@@ -219,5 +219,8 @@ def test_converged_is_the_newton_decrement_at_the_point_reached(monkeypatch, shi
     at = {"w": coef[:2], "b": coef[2] + shift * sigma_ml, "sigma": sigma_ml}
     result = flat_directions(linear, (X,), {"y": y}, params=at)
     gap = stats.norm.logpdf(y, X @ coef[:2] + coef[2], sigma_ml).sum() - result["loglik"]
-    assert 2 * gap * 0.9 < 1e-2 if converged else 2 * gap * 0.9 > 1e-2
+    if converged:  # 4e-5 is at float32's resolution of the log-likelihood: a bound only
+        assert 2 * gap < 1e-3
+    else:
+        assert 2 * gap == pytest.approx(len(y) * shift**2, rel=0.1)
     assert result["converged"] is converged
